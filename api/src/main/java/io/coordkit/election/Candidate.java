@@ -1,0 +1,40 @@
+package io.coordkit.election;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** One candidacy in an election. Closing it leaves the election (and gives up leadership if held). */
+public interface Candidate extends AutoCloseable {
+
+    /** @return the candidate's id */
+    String id();
+
+    /** @return the election's name */
+    String electionName();
+
+    /** @return true while this candidate leads and its session is usable */
+    boolean isLeader();
+
+    /** @return this candidate's leadership while it leads, otherwise empty */
+    Optional<LeaderInfo> leadership();
+
+    /**
+     * Waits until this candidate leads.
+     *
+     * @param timeout how long to wait
+     * @return true if it leads, false if the time ran out
+     * @throws InterruptedException if the thread is interrupted
+     */
+    boolean awaitLeadership(Duration timeout) throws InterruptedException;
+
+    /**
+     * Gives up leadership and joins again at the end of the line, so that another candidate takes over
+     * (ELE-6). A lone candidate is elected again with a new, greater term. A candidate that does not lead
+     * keeps its place.
+     */
+    void resign();
+
+    /** Leaves the election. Idempotent; never throws. */
+    @Override
+    void close();
+}

@@ -1,0 +1,21 @@
+package io.coordkit.naming;
+
+/** A registered service instance. Closing it deregisters the instance; closing twice is a no-op. */
+public interface Registration extends AutoCloseable {
+
+    /** @return the service name */
+    String service();
+
+    /** @return the registered instance */
+    ServiceInstance instance();
+
+    /**
+     * @return true while the instance is registered in the current session; false while the coordinator is
+     *         registering it again after a lost session, and after close
+     */
+    boolean isRegistered();
+
+    /** Deregisters. Idempotent; never throws. */
+    @Override
+    void close();
+}

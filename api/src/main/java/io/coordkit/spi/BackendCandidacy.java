@@ -1,0 +1,25 @@
+package io.coordkit.spi;
+
+import io.coordkit.election.LeaderInfo;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** A candidacy as the backend holds it. */
+public interface BackendCandidacy {
+
+    /**
+     * Asks the engine whether this candidacy leads now. The core calls it after the session came back
+     * ({@code RECONNECTED}) before it announces leadership again.
+     *
+     * @return the leadership, or empty if this candidacy does not lead (or no longer exists)
+     */
+    CompletableFuture<Optional<LeaderInfo>> currentLeadership();
+
+    /**
+     * Removes the candidacy from the engine. Called at most once by the core.
+     *
+     * @return completes when removed; a candidacy already gone counts as removed
+     */
+    CompletableFuture<Void> withdraw();
+}

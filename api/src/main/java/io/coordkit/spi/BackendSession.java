@@ -1,0 +1,40 @@
+package io.coordkit.spi;
+
+import io.coordkit.Capability;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One open session of a backend: what the core calls for every primitive. All names it receives are already
+ * checked and relative to {@link ConnectionSpec#namespace()}; the backend keeps namespaces apart on the
+ * engine. Methods that touch the network return futures and must not block the caller; the core applies the
+ * time limit and cancels futures that exceed it.
+ */
+public interface BackendSession extends AutoCloseable {
+
+    /** @return what this backend guarantees beyond the rules every backend meets */
+    Set<Capability> capabilities();
+
+    /** @return the config primitive */
+    KvBackend kv();
+
+    /** @return the lock primitives */
+    LockBackend locks();
+
+    /** @return the service registry */
+    RegistryBackend registry();
+
+    /** @return leader elections */
+    ElectionBackend elections();
+
+    /** @return the engine's members, their roles and versions, and its leader where known */
+    CompletableFuture<EngineStatus> status();
+
+    /**
+     * Ends the session at once, so the engine drops everything bound to it. Called by the core after it has
+     * released what it could; must not throw and must not wait longer than the operation timeout.
+     */
+    @Override
+    void close();
+}

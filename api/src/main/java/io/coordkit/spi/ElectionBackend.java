@@ -1,0 +1,54 @@
+package io.coordkit.spi;
+
+import io.coordkit.Subscription;
+import io.coordkit.election.LeaderInfo;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** Leader elections of a backend (SPEC.md ELE-*). */
+public interface ElectionBackend {
+
+    /**
+     * Records a candidacy, bound to the session. The future completes once the candidacy is on the engine.
+     *
+     * @param election    the election
+     * @param candidateId the candidate's id
+     * @param metadata    the candidate's metadata
+     * @param listener    where the backend reports leadership
+     * @return the candidacy
+     */
+    CompletableFuture<BackendCandidacy> join(String election, String candidateId, Map<String, String> metadata,
+                                             CandidacyListener listener);
+
+    /**
+     * @param election the election
+     * @return the current leader as the engine sees it now
+     */
+    CompletableFuture<Optional<LeaderInfo>> leader(String election);
+
+    /**
+     * Observes the leader: the observer gets the current leader at once and after every change. Lives across
+     * disconnects and new sessions until closed. Calls must not overlap.
+     *
+     * @param election the election
+     * @param observer where leaders go
+     * @return the subscription
+     */
+    Subscription observe(String election, Consumer<Optional<LeaderInfo>> observer);
+
+    /** Where the backend reports a candidacy's leadership. Calls must not overlap. */
+    interface CandidacyListener {
+        /**
+         * The candidacy leads, by the engine's own state.
+         *
+         * @param leadership the leadership with its term
+         */
+        void elected(LeaderInfo leadership);
+
+        /** The candidacy vanished from the engine while the session lived (for example deleted by hand). */
+        void removed();
+    }
+}

@@ -1,0 +1,16 @@
+package io.coordkit.spi;
+
+import io.coordkit.session.SessionState;
+
+/**
+ * Where a backend reports session state changes after {@link CoordinationProvider#connect} returned. The
+ * backend reports {@code SUSPENDED} as soon as contact is lost, {@code RECONNECTED} when the same session is
+ * back, {@code LOST} when the session is gone, and {@code CONNECTED} when it has opened a new session after a
+ * loss (the backend opens it by itself). {@code CLOSED} is reported by the core. Calls must come in the order
+ * of the changes; the core relays them to the application on its own threads, so calling is cheap.
+ */
+@FunctionalInterface
+public interface SessionEvents {
+    /** @param state the new state */
+    void stateChanged(SessionState state);
+}
