@@ -68,6 +68,10 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
             authority = slash < 0 ? rest : rest.substring(0, slash);
             path = slash < 0 ? "" : rest.substring(slash);
         } else if (!rest.isEmpty()) {
+            if (!rest.startsWith("/")) {
+                throw new IllegalArgumentException("uri must have the form " + scheme + "://host[:port][,...]"
+                        + "[/namespace] or " + scheme + ":[/namespace] (URI-2): '" + text + "'");
+            }
             path = rest;
         }
 

@@ -10,6 +10,7 @@ import io.coordkit.spi.LockRequest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 
@@ -47,16 +48,32 @@ final class LockImpl implements DistributedLock {
     @Override
     public CompletableFuture<LockLease> acquireAsync(Duration timeout) {
         Validation.waitTime("timeout", timeout);
-        return request(timeout).thenApply(lease -> lease.orElseThrow(() -> new CoordinationTimeoutException(
-                describe() + " was not acquired within " + Validation.human(timeout) + " (LCK-1)")));
+        CompletableFuture<Optional<LockLease>> attempt = request(timeout);
+        CompletableFuture<LockLease> result = new CompletableFuture<>();
+        attempt.whenComplete((granted, error) -> {
+            if (error != null) {
+                result.completeExceptionally(Calls.unwrap(error));
+            } else if (granted.isEmpty()) {
+                result.completeExceptionally(new CoordinationTimeoutException(describe() + " was not acquired within "
+                        + Validation.human(timeout) + " (LCK-1)"));
+            } else if (!result.complete(granted.get())) {
+                granted.get().close(); // the caller cancelled meanwhile
+            }
+        });
+        cancelWith(result, attempt);
+        return result;
     }
 
+    /**
+     * Asks the backend for a lease. Cancelling the returned future cancels the attempt; a lease that arrives after
+     * the caller gave up is released at once (LCK-7, SPI-8).
+     */
     private CompletableFuture<Optional<LockLease>> request(Duration wait) {
         coordinator.ensureOpen();
         LockRequest request = new LockRequest(name, kind, permits, wait);
         // The backend may report a loss before the lease object exists; remember it until then.
         AtomicReference<LeaseImpl> created = new AtomicReference<>();
-        AtomicReference<Boolean> lostEarly = new AtomicReference<>(false);
+        AtomicBoolean lostEarly = new AtomicBoolean();
         Runnable onLost = () -> {
             synchronized (created) {
                 LeaseImpl lease = created.get();
@@ -68,19 +85,41 @@ final class LockImpl implements DistributedLock {
             }
         };
         Duration limit = wait.plus(coordinator.calls().operationTimeout());
-        return coordinator.calls()
+        CompletableFuture<Optional<BackendLease>> attempt = coordinator.calls()
                 .once("acquire " + describe(), limit,
                         () -> coordinator.backend().locks().acquire(request, onLost),
-                        late -> late.ifPresent(this::releaseOrphan))
-                .thenApply(granted -> granted.map(backendLease -> {
-                    synchronized (created) {
-                        LeaseImpl lease = new LeaseImpl(coordinator, name, describe(), backendLease);
-                        created.set(lease);
-                        coordinator.bind(lease);
-                        lease.start(coordinator.sessionState(), lostEarly.get());
-                        return lease;
-                    }
-                }));
+                        late -> late.ifPresent(this::releaseOrphan));
+        CompletableFuture<Optional<LockLease>> result = new CompletableFuture<>();
+        attempt.whenComplete((granted, error) -> {
+            if (error != null) {
+                result.completeExceptionally(Calls.unwrap(error));
+                return;
+            }
+            if (granted.isEmpty()) {
+                result.complete(Optional.empty());
+                return;
+            }
+            LeaseImpl lease;
+            synchronized (created) {
+                lease = new LeaseImpl(coordinator, name, describe(), granted.get());
+                created.set(lease);
+                coordinator.bind(lease);
+                lease.start(coordinator.sessionState(), lostEarly.get());
+            }
+            if (!result.complete(Optional.of(lease))) {
+                lease.close();
+            }
+        });
+        cancelWith(result, attempt);
+        return result;
+    }
+
+    private static void cancelWith(CompletableFuture<?> downstream, CompletableFuture<?> upstream) {
+        downstream.whenComplete((v, e) -> {
+            if (downstream.isCancelled()) {
+                upstream.cancel(true);
+            }
+        });
     }
 
     /** A lease granted after the caller gave up is released at once (SPI-8). */
