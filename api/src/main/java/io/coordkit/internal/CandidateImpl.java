@@ -205,7 +205,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             notifications.execute(() -> listener.revoked(RevocationReason.RESIGNED));
         }
         if (old != null) {
-            coordinator.releaseOrDefer("withdraw '" + id + "' from election '" + election + "'", old::withdraw);
+            coordinator.releaseOrDefer(describeWithdrawal(), old::withdraw);
         }
         try {
             Calls.await(join());
@@ -222,10 +222,25 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
 
     @Override
     public void close() {
+        BackendCandidacy b = end();
+        if (b != null) {
+            coordinator.releaseOrDefer(describeWithdrawal(), b::withdraw);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> closeWithCoordinator() {
+        BackendCandidacy b = end();
+        return b == null ? CompletableFuture.completedFuture(null)
+                : coordinator.releaseOnClose(describeWithdrawal(), b::withdraw);
+    }
+
+    /** @return the backend candidacy to withdraw, or null if there is none or the candidacy already ended */
+    private BackendCandidacy end() {
         BackendCandidacy b;
         synchronized (this) {
             if (ended) {
-                return;
+                return null;
             }
             ended = true;
             if (leading != null) {
@@ -237,14 +252,11 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             notifyAll();
         }
         coordinator.unbind(this);
-        if (b != null) {
-            coordinator.releaseOrDefer("withdraw '" + id + "' from election '" + election + "'", b::withdraw);
-        }
+        return b;
     }
 
-    @Override
-    public void closeWithCoordinator() {
-        close();
+    private String describeWithdrawal() {
+        return "withdraw '" + id + "' from election '" + election + "'";
     }
 
     @Override

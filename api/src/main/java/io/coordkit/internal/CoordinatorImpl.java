@@ -183,6 +183,14 @@ final class CoordinatorImpl implements Coordinator {
         }
     }
 
+    /** A release during close: one attempt, failures only logged (the session's end removes what is left). */
+    CompletableFuture<Void> releaseOnClose(String what, Supplier<CompletableFuture<Void>> release) {
+        return calls.write(what, release).exceptionally(e -> {
+            LOG.debug("{} during close of {} failed: {}", what, spec.uri(), e.getMessage());
+            return null;
+        });
+    }
+
     void unbind(SessionBound b) {
         bound.remove(b);
     }
@@ -341,13 +349,23 @@ final class CoordinatorImpl implements Coordinator {
             closeQuietly(s);
         }
         subscriptions.clear();
+        // Release everything in parallel, bounded by one operation timeout in all.
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
         for (SessionBound b : new ArrayList<>(bound)) {
             bound.remove(b);
             try {
-                b.closeWithCoordinator();
+                releases.add(b.closeWithCoordinator());
             } catch (RuntimeException e) {
                 LOG.warn("closing {} failed", b, e);
             }
+        }
+        try {
+            CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                    .get(spec.operationTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.debug("not every release finished while closing {}", spec.uri());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         pendingCleanups.clear();
         BackendSession b = backend;
@@ -389,7 +407,11 @@ final class CoordinatorImpl implements Coordinator {
         /** Told of every session state change, in order, on the session's serial executor. */
         void sessionChanged(SessionState state);
 
-        /** The coordinator is closing: release on the engine (best effort) and end. */
-        void closeWithCoordinator();
+        /**
+         * The coordinator is closing: end at once and start the release on the engine (best effort).
+         *
+         * @return completes when the release is done or has failed
+         */
+        CompletableFuture<Void> closeWithCoordinator();
     }
 }

@@ -9,6 +9,7 @@ import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendLease;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -104,8 +105,10 @@ final class LeaseImpl implements LockLease, CoordinatorImpl.SessionBound {
     }
 
     @Override
-    public void closeWithCoordinator() {
-        close();
+    public CompletableFuture<Void> closeWithCoordinator() {
+        return transition(LeaseState.RELEASED)
+                ? coordinator.releaseOnClose("release " + description, backend::release)
+                : CompletableFuture.completedFuture(null);
     }
 
     private synchronized boolean transitionFrom(LeaseState from, LeaseState to) {

@@ -7,6 +7,7 @@ import io.coordkit.spi.BackendRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -108,25 +109,36 @@ final class RegistrationImpl implements Registration, CoordinatorImpl.SessionBou
 
     @Override
     public void close() {
+        BackendRegistration r = end();
+        if (r != null) {
+            coordinator.releaseOrDefer(describeDeregistration(), r::deregister);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> closeWithCoordinator() {
+        BackendRegistration r = end();
+        return r == null ? CompletableFuture.completedFuture(null)
+                : coordinator.releaseOnClose(describeDeregistration(), r::deregister);
+    }
+
+    /** @return the backend registration to remove, or null if there is none or the registration already ended */
+    private BackendRegistration end() {
         BackendRegistration r;
         synchronized (this) {
             if (closed) {
-                return;
+                return null;
             }
             closed = true;
             r = current;
             current = null;
         }
         coordinator.unbind(this);
-        if (r != null) {
-            coordinator.releaseOrDefer("deregister '" + instance.id() + "' from service '" + service + "'",
-                    r::deregister);
-        }
+        return r;
     }
 
-    @Override
-    public void closeWithCoordinator() {
-        close();
+    private String describeDeregistration() {
+        return "deregister '" + instance.id() + "' from service '" + service + "'";
     }
 
     @Override
