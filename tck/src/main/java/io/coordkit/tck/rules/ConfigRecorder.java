@@ -4,8 +4,13 @@ import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.Versioned;
 
+import io.coordkit.tck.check.CheckResult;
+import io.coordkit.tck.check.WatchChecker;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,43 +133,43 @@ final class ConfigRecorder implements ConfigListener {
         return view;
     }
 
+    /** @return the events received, as the {@link WatchChecker} takes them (values decoded as UTF-8) */
+    List<WatchChecker.Event> checkerEvents() {
+        List<WatchChecker.Event> out = new ArrayList<>();
+        for (Received r : received()) {
+            ConfigEvent e = r.event();
+            switch (e.type()) {
+                case PUT:
+                    out.add(WatchChecker.Event.put(e.key(), e.valueAsString().orElseThrow(), e.version(), r.atNanos()));
+                    break;
+                case DELETE:
+                    out.add(WatchChecker.Event.delete(e.key(), e.version(), r.atNanos()));
+                    break;
+                default:
+                    Map<String, WatchChecker.Entry> snapshot = new TreeMap<>();
+                    e.snapshot().forEach((k, v) -> snapshot.put(k, new WatchChecker.Entry(
+                            new String(v.value(), StandardCharsets.UTF_8), v.version())));
+                    out.add(WatchChecker.Event.resync(e.key(), snapshot, r.atNanos()));
+            }
+        }
+        return out;
+    }
+
     /**
-     * Checks CFG-6 on what was received: a RESYNC first; for each key, PUT versions strictly greater and DELETE
-     * versions not smaller than the last version seen for it (a RESYNC resets what was seen).
+     * Judges what was received with the {@link WatchChecker} (CFG-6, CFG-7 and, if asked, CFG-11).
      *
-     * @return the violations, empty if none
+     * @param writes       every write under the watched prefix, including those before the watch started
+     * @param store        what {@code list(prefix)} returned after the writes stopped and the watcher caught up
+     * @param everyVersion true to require every version (CFG-11)
+     * @return the verdict
      */
-    List<String> orderViolations() {
-        List<String> violations = new ArrayList<>();
-        List<ConfigEvent> events = events();
-        if (events.isEmpty() || events.get(0).type() != ConfigEvent.Type.RESYNC) {
-            violations.add("the first event is not a RESYNC: " + (events.isEmpty() ? "no event" : events.get(0)));
-        }
-        Map<String, Long> last = new TreeMap<>();
-        for (int i = 0; i < events.size(); i++) {
-            ConfigEvent e = events.get(i);
-            if (e.type() == ConfigEvent.Type.RESYNC) {
-                e.snapshot().forEach((k, v) -> {
-                    Long before = last.get(k);
-                    if (before != null && v.version() < before) {
-                        violations.add("RESYNC #" + (i) + " shows " + k + " @" + v.version()
-                                + ", older than @" + before + " seen before");
-                    }
-                });
-                for (Map.Entry<String, Versioned<byte[]>> s : e.snapshot().entrySet()) {
-                    last.put(s.getKey(), s.getValue().version());
-                }
-                continue;
-            }
-            Long before = last.get(e.key());
-            boolean backwards = before != null && (e.type() == ConfigEvent.Type.PUT ? e.version() <= before
-                    : e.version() < before);
-            if (backwards) {
-                violations.add("event #" + i + " " + e + " after version @" + before + " of the same key");
-            }
-            last.put(e.key(), e.version());
-        }
-        return violations;
+    CheckResult check(Collection<WatchChecker.Write> writes, SortedMap<String, Versioned<byte[]>> store,
+                      boolean everyVersion) {
+        Map<String, WatchChecker.Entry> finalStore = new TreeMap<>();
+        store.forEach((k, v) -> finalStore.put(k, new WatchChecker.Entry(new String(v.value(), StandardCharsets.UTF_8),
+                v.version())));
+        WatchChecker checker = everyVersion ? new WatchChecker().requireEveryVersion() : new WatchChecker();
+        return checker.check(checkerEvents(), writes, finalStore);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.coordkit.config.Versioned;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
 import io.coordkit.tck.actor.Actor;
+import io.coordkit.tck.check.WatchChecker;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -227,6 +228,8 @@ public abstract class ConfigRules extends TckSuite {
         Coordinator writer = open();
         Coordinator watcher = open();
         long v0 = writer.config().put("w/seed", "0");
+        List<WatchChecker.Write> writes = new ArrayList<>();
+        writes.add(WatchChecker.Write.put("w/seed", "0", v0));
         writer.config().put("outside", "not watched");
         ConfigRecorder rec = new ConfigRecorder();
         Subscription sub = watcher.config().watch("w", rec);
@@ -242,10 +245,13 @@ public abstract class ConfigRules extends TckSuite {
         List<String> written = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
             String key = i % 3 == 0 ? "w/b" : "w/a";
-            written.add(key + "@" + writer.config().put(key, "v" + i));
+            long version = writer.config().put(key, "v" + i);
+            written.add(key + "@" + version);
+            writes.add(WatchChecker.Write.put(key, "v" + i, version));
             if (i == 10) {
                 writer.config().delete("w/seed");
                 written.add("w/seed@delete");
+                writes.add(WatchChecker.Write.delete("w/seed"));
             }
         }
         writer.config().put("outside", "still not watched");
@@ -253,7 +259,7 @@ public abstract class ConfigRules extends TckSuite {
         await("CFG-7").untilAsserted(() -> assertThat(rec.view()).as(rule("CFG-7", "watcher view vs store; %s", rec))
                 .isEqualTo(store));
 
-        assertThat(rec.orderViolations()).as(rule("CFG-6", "versions per key never go backwards; %s", rec)).isEmpty();
+        rec.check(writes, writer.config().list("w"), false).assertOk();
         assertThat(rec.overlaps()).as(rule("CFG-6", "listener calls overlapped")).isZero();
         assertThat(rec.calledOnTestThread()).as(rule("SPI-7", "listener called on the test's thread")).isFalse();
         int lastIndex = -1;
@@ -296,6 +302,7 @@ public abstract class ConfigRules extends TckSuite {
             ConfigRecorder rec = new ConfigRecorder();
             Subscription sub = watcher.config().watch(prefix, rec);
             clients().track(sub::close);
+            List<WatchChecker.Write> writes = new CopyOnWriteArrayList<>();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<Future<?>> futures = new ArrayList<>();
@@ -307,9 +314,12 @@ public abstract class ConfigRules extends TckSuite {
                         for (int i = 0; i < 25; i++) {
                             String key = prefix + "/k" + rnd.nextInt(4);
                             if (rnd.nextInt(6) == 0) {
-                                cfg.delete(key);
+                                if (cfg.delete(key)) {
+                                    writes.add(WatchChecker.Write.delete(key));
+                                }
                             } else {
-                                cfg.put(key, "w" + writerId + "-" + i);
+                                String value = "w" + writerId + "-" + i;
+                                writes.add(WatchChecker.Write.put(key, value, cfg.put(key, value)));
                             }
                         }
                         return null;
@@ -321,11 +331,12 @@ public abstract class ConfigRules extends TckSuite {
             } finally {
                 pool.shutdownNow();
             }
-            SortedMap<String, ConfigRecorder.Entry> store = ConfigRecorder.asView(writers.get(0).config().list(prefix));
+            SortedMap<String, Versioned<byte[]>> listing = writers.get(0).config().list(prefix);
+            SortedMap<String, ConfigRecorder.Entry> store = ConfigRecorder.asView(listing);
             await("CFG-7").untilAsserted(() -> assertThat(rec.view())
                     .as(rule("CFG-7", "once writes stop, the watcher's view equals the store; %s", rec))
                     .isEqualTo(store));
-            assertThat(rec.orderViolations()).as(rule("CFG-6", "versions per key never go backwards")).isEmpty();
+            rec.check(writes, listing, false).assertOk();
             assertThat(rec.overlaps()).as(rule("CFG-6", "listener calls overlapped")).isZero();
             sub.close();
         }
@@ -346,7 +357,8 @@ public abstract class ConfigRules extends TckSuite {
         ProxiedConnection watcher = clients().openProxied();
         List<SessionState> states = new CopyOnWriteArrayList<>();
         watcher.coordinator().addSessionListener(states::add);
-        writer.config().put("p/before", "1");
+        List<WatchChecker.Write> writes = new ArrayList<>();
+        writes.add(WatchChecker.Write.put("p/before", "1", writer.config().put("p/before", "1")));
         ConfigRecorder rec = new ConfigRecorder();
         Subscription sub = watcher.coordinator().config().watch("p", rec);
         clients().track(sub::close);
@@ -357,9 +369,12 @@ public abstract class ConfigRules extends TckSuite {
         int eventsBefore = rec.size();
         List<String> missed = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            missed.add("p/missed@" + writer.config().put("p/missed", "m" + i));
+            long version = writer.config().put("p/missed", "m" + i);
+            missed.add("p/missed@" + version);
+            writes.add(WatchChecker.Write.put("p/missed", "m" + i, version));
         }
         writer.config().delete("p/before");
+        writes.add(WatchChecker.Write.delete("p/before"));
         if (loseSession) {
             org.awaitility.Awaitility.await(rule("CFG-8", "session LOST after the TTL without contact"))
                     .atMost(expiry().plus(operationTimeout())).until(() -> states.contains(SessionState.LOST));
@@ -369,7 +384,8 @@ public abstract class ConfigRules extends TckSuite {
         org.awaitility.Awaitility.await(rule("CFG-8", "session %s after the connection came back", back))
                 .atMost(expiry().plus(operationTimeout()))
                 .until(() -> states.lastIndexOf(back) > states.indexOf(SessionState.SUSPENDED));
-        SortedMap<String, ConfigRecorder.Entry> store = ConfigRecorder.asView(writer.config().list("p"));
+        SortedMap<String, Versioned<byte[]>> listing = writer.config().list("p");
+        SortedMap<String, ConfigRecorder.Entry> store = ConfigRecorder.asView(listing);
         await("CFG-8").untilAsserted(() -> assertThat(rec.view())
                 .as(rule("CFG-8", "the watcher's view after the %s vs the store; states %s; %s",
                         loseSession ? "lost session" : "disconnect", states, rec))
@@ -388,7 +404,7 @@ public abstract class ConfigRules extends TckSuite {
             assertThat(resynced).as(rule("CFG-8", "without WATCH_REPLAY a new RESYNC must follow the %s; events "
                     + "after it: %s", loseSession ? "lost session" : "disconnect", after)).isTrue();
         }
-        assertThat(rec.orderViolations()).as(rule("CFG-6", "versions never go backwards; %s", rec)).isEmpty();
+        rec.check(writes, listing, false).assertOk();
     }
 
     @Test
@@ -438,14 +454,17 @@ public abstract class ConfigRules extends TckSuite {
         clients().track(sub::close);
         await("CFG-11").until(() -> rec.size() >= 1);
         List<Long> versions = new ArrayList<>();
+        List<WatchChecker.Write> writes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             versions.add(writer.config().put("every/k", "v" + i));
+            writes.add(WatchChecker.Write.put("every/k", "v" + i, versions.get(i)));
         }
         await("CFG-11").untilAsserted(() -> {
             List<Long> seen = new ArrayList<>();
             rec.events().stream().filter(e -> e.type() == ConfigEvent.Type.PUT).forEach(e -> seen.add(e.version()));
             assertThat(seen).as(rule("CFG-11", "versions seen by a connected watcher vs written")).isEqualTo(versions);
         });
+        rec.check(writes, writer.config().list("every"), true).assertOk();
     }
 
     /** @return the keys and texts of a store listing, for messages */
