@@ -11,6 +11,7 @@ import io.coordkit.Subscription;
 import io.coordkit.config.ConfigEvent;
 import io.coordkit.election.Candidate;
 import io.coordkit.lock.LockLease;
+import io.coordkit.naming.Registration;
 import io.coordkit.naming.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.CoordinationProvider;
