@@ -93,8 +93,9 @@ public abstract class SpiRules extends TckSuite {
             assertThat(took).as(rule("SPI-3", "call failed after %s with operation timeout %s (+ 200 ms wait for the "
                     + "acquire): %s", took, FAST_TIMEOUT, e)).isLessThan(FAST_TIMEOUT.plusMillis(200).plusSeconds(2));
             if (e instanceof CoordinationTimeoutException) {
+                // The limit is the operation timeout (500 ms), or for the acquire its wait (200 ms) plus it.
                 assertThat(e.getMessage()).as(rule("SPI-3", "a time-out names the limit")).containsPattern(
-                        "500|0\\.5");
+                        "500|0\\.5|200|0\\.2|700|0\\.7");
             }
         }
         conn.restore();
@@ -102,8 +103,9 @@ public abstract class SpiRules extends TckSuite {
 
     @Test
     public void required_SPI_4_readsAreRetriedAcrossABriefOutage() throws Exception {
-        ProxiedConnection conn = clients().openProxied(b -> b.operationTimeout(FAST_TIMEOUT)
-                .retry(new RetryOptions(10, Duration.ofMillis(200), Duration.ofSeconds(1)))
+        // Retries happen within the operation timeout (SPI-3): give them room for a 0.8 s outage.
+        ProxiedConnection conn = clients().openProxied(b -> b.operationTimeout(Duration.ofSeconds(5))
+                .retry(new RetryOptions(10, Duration.ofMillis(100), Duration.ofMillis(500)))
                 .circuitBreaker(CircuitBreakerOptions.disabled()));
         Coordinator c = conn.coordinator();
         long v = c.config().put("k", "v");

@@ -68,12 +68,15 @@ public abstract class TckSuite {
 
     @BeforeAll
     final void startFixture() {
-        fixture = createFixture();
         try {
+            fixture = createFixture();
             fixture.start();
         } catch (Throwable e) {
+            // Every test then fails with this cause, so that the report names each rule that could not be checked.
             fixtureFailure = e;
-            fixture.stop();
+            if (fixture != null) {
+                fixture.stop();
+            }
         }
     }
 
@@ -87,7 +90,8 @@ public abstract class TckSuite {
     @BeforeEach
     final void openClients(TestInfo info) {
         if (fixtureFailure != null) {
-            throw new IllegalStateException("fixture " + fixture.name() + " did not start", fixtureFailure);
+            throw new IllegalStateException("fixture " + (fixture == null ? "(not created)" : fixture.name())
+                    + " did not start: " + fixtureFailure, fixtureFailure);
         }
         clients = new TckClients(fixture, info.getTestMethod().map(m -> m.getName()).orElse("test"));
     }

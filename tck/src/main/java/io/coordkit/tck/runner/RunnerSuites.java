@@ -32,7 +32,7 @@ public final class RunnerSuites {
         fixtures = Objects.requireNonNull(supplier);
     }
 
-    static TckFixture fixture() {
+    static TckFixture newFixture() {
         Supplier<TckFixture> s = fixtures;
         if (s == null) {
             throw new IllegalStateException("RunnerSuites run outside TckRunner: no fixture set");
@@ -50,7 +50,7 @@ public final class RunnerSuites {
     public static final class Uri extends UriRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -58,7 +58,7 @@ public final class RunnerSuites {
     public static final class Validation extends ValidationRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -66,7 +66,7 @@ public final class RunnerSuites {
     public static final class Session extends SessionRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -74,7 +74,7 @@ public final class RunnerSuites {
     public static final class Registry extends RegistryRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -82,7 +82,7 @@ public final class RunnerSuites {
     public static final class Lock extends LockRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -90,7 +90,7 @@ public final class RunnerSuites {
     public static final class Config extends ConfigRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -98,7 +98,7 @@ public final class RunnerSuites {
     public static final class Election extends ElectionRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -106,7 +106,7 @@ public final class RunnerSuites {
     public static final class Health extends HealthRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -114,7 +114,7 @@ public final class RunnerSuites {
     public static final class Spi extends SpiRules {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 
@@ -122,7 +122,7 @@ public final class RunnerSuites {
     public static final class Failover extends FailoverChecks {
         @Override
         protected TckFixture createFixture() {
-            return fixture();
+            return newFixture();
         }
     }
 }
