@@ -220,9 +220,10 @@ public abstract class FailoverChecks extends TckSuite {
         engineLeaderFault("FOV-4 engine leader frozen " + leaderFreeze().toSeconds() + " s (SIGSTOP)", "FOV-4",
                 cluster, leader -> {
                     leader.freeze();
+                    long frozenAt = System.nanoTime();
                     return () -> {
                         try {
-                            long left = leaderFreeze().toMillis();
+                            long left = leaderFreeze().toMillis() - (System.nanoTime() - frozenAt) / 1_000_000;
                             Thread.sleep(Math.max(0, left));
                         } finally {
                             leader.thaw();
@@ -281,8 +282,15 @@ public abstract class FailoverChecks extends TckSuite {
                             .close();
                     return true;
                 }));
-                r.timing("electionWorksAgainMs", timeUntil(t0, limit, () ->
-                        probe.elections().election(rule + "-probe").leader().isEmpty()));
+                r.timing("electionWorksAgainMs", timeUntil(t0, limit, () -> {
+                    try (Candidate c = probe.elections().election(rule + "-probe").join("p" + System.nanoTime(),
+                            Map.of(), listener(new CopyOnWriteArrayList<>()))) {
+                        return c.awaitLeadership(Duration.ofSeconds(1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }));
                 undo.run();
                 r.timing("faultUndoneAndClusterServingMs", System.nanoTime() - t0);
                 pause(Duration.ofMillis(500), "let the workload run after the recovery");
