@@ -10,6 +10,8 @@ import io.coordkit.naming.ServiceRegistry;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
 import io.coordkit.tck.actor.Actor;
+import io.coordkit.tck.check.History;
+import io.coordkit.tck.check.RegistrationExpiryChecker;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,10 +81,28 @@ public abstract class RegistryRules extends TckSuite {
         actor.register("crashy", "a-1", "127.0.0.1:9");
         Coordinator observer = open();
         await("REG-1").until(() -> observer.registry().instances("crashy").size() == 1);
+        History<RegistrationExpiryChecker.Snapshot> snapshots = new History<>("membership of crashy");
+        long registeredAt = snapshots.now();
+        for (int i = 0; i < 3; i++) {
+            snapshot(observer, snapshots);
+        }
+        long crashedAt = snapshots.now();
         actor.kill();
-        Awaitility.await(rule("REG-2", "instance of a process killed with kill -9 removed within TTL + B = %s",
-                        expiry())).pollInterval(java.time.Duration.ofMillis(50)).atMost(expiry())
-                .until(() -> observer.registry().instances("crashy").isEmpty());
+        // Watch the membership until the instance has been gone for a while (or well past the bound).
+        long deadline = crashedAt + expiry().plusSeconds(2).toNanos();
+        int goneInARow = 0;
+        while (goneInARow < 5 && snapshots.now() < deadline) {
+            goneInARow = snapshot(observer, snapshots).members().isEmpty() ? goneInARow + 1 : 0;
+        }
+        new RegistrationExpiryChecker("a-1", crashedAt, ttl(), fixture().expiryBound()).forbidFlapping(registeredAt)
+                .check(snapshots.snapshot()).assertOk();
+    }
+
+    private static RegistrationExpiryChecker.Snapshot snapshot(Coordinator observer,
+                                                               History<RegistrationExpiryChecker.Snapshot> history) {
+        long invoked = history.now();
+        Set<String> members = new TreeSet<>(ids(observer.registry().instances("crashy")));
+        return history.add(new RegistrationExpiryChecker.Snapshot("observer", invoked, history.now(), members));
     }
 
     @Test
