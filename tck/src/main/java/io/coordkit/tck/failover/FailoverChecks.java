@@ -1,0 +1,427 @@
+package io.coordkit.tck.failover;
+
+import io.coordkit.Capability;
+import io.coordkit.Coordinator;
+import io.coordkit.election.Candidate;
+import io.coordkit.election.LeaderInfo;
+import io.coordkit.election.LeadershipListener;
+import io.coordkit.lock.LeaseState;
+import io.coordkit.lock.LockLease;
+import io.coordkit.naming.Registration;
+import io.coordkit.naming.ServiceInstance;
+import io.coordkit.session.SessionState;
+import io.coordkit.tck.actor.Actor;
+import io.coordkit.tck.check.CheckResult;
+import io.coordkit.tck.check.FencedResource;
+import io.coordkit.tck.check.History;
+import io.coordkit.tck.check.MutualExclusionChecker;
+import io.coordkit.tck.check.MutualExclusionChecker.Lease;
+import io.coordkit.tck.rules.TckSuite;
+import io.coordkit.tck.server.EngineCluster;
+import io.coordkit.tck.server.EngineNode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Failover checks FOV-1 to FOV-5 and LCK-12: client crashes and freezes, and faults of the engine's own leader,
+ * with the safety the backend claims asserted and the timings recorded in {@code target/failover/<fixture>.json}.
+ * Needs a fixture with a {@link EngineCluster} of at least three nodes; otherwise every check is reported as not run.
+ * Extend it and implement {@link #createFixture()}.
+ */
+public abstract class FailoverChecks extends TckSuite {
+
+    /** How long FOV-4 keeps the engine's leader frozen. */
+    protected Duration leaderFreeze() {
+        return Duration.ofSeconds(8);
+    }
+
+    /** @return how long an engine may take to serve again after a fault, at most (default 30 s) */
+    protected Duration recoveryBound() {
+        return Duration.ofSeconds(30);
+    }
+
+    private EngineCluster cluster() {
+        Optional<EngineCluster> c = fixture().cluster();
+        if (c.isEmpty() || c.get().nodes().size() < 3) {
+            Assumptions.abort(NEEDS_FIXTURE + "a fault-injecting fixture with an EngineCluster of 3 nodes (FOV-*)");
+        }
+        return c.get();
+    }
+
+    private FailoverRecord record(String check, String rule, Coordinator c) {
+        FailoverRecord r = new FailoverRecord(check, rule, fixture().name());
+        c.capabilities().forEach(cap -> r.capabilities.add(cap.name()));
+        r.bounds.put("sessionTtlMs", ttl().toMillis());
+        r.bounds.put("expiryBoundMs", fixture().expiryBound().toMillis());
+        return r;
+    }
+
+    /** Runs a check body, saving its record as PASSED or FAILED whatever happens. */
+    private void run(FailoverRecord r, ThrowingRunnable body) throws Exception {
+        try {
+            body.run();
+            if (!r.violations.isEmpty()) {
+                throw new AssertionError(r.rule + ": safety violations: " + r.violations);
+            }
+            r.outcome = "PASSED";
+        } catch (Throwable e) {
+            r.outcome = "FAILED";
+            r.failure = String.valueOf(e.getMessage());
+            throw e;
+        } finally {
+            FailoverReport.save(r);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Waits until the condition holds, returning the nanoseconds from {@code since}, or -1 after the limit. */
+    private static long timeUntil(long since, Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return System.nanoTime() - since;
+                }
+            } catch (RuntimeException e) {
+                // not yet
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    public void required_FOV_1_clientCrashWhileHoldingLeadingAndRegistered() throws Exception {
+        cluster();
+        Coordinator observer = open();
+        FailoverRecord r = record("FOV-1 client crash (kill -9)", "FOV-1", observer);
+        run(r, () -> {
+            Actor actor = clients().actor("fov1");
+            long token = actor.lock("fov1", operationTimeout());
+            actor.elect("fov1", "actor");
+            long term = actor.awaitElected("fov1", operationTimeout());
+            actor.register("fov1", "actor", "127.0.0.1:1");
+            CompletableFuture<LockLease> waiter = observer.locks().lock("fov1").acquireAsync(Duration.ofSeconds(60));
+            List<LeaderInfo> elected = new CopyOnWriteArrayList<>();
+            Candidate candidate = observer.elections().election("fov1").join("observer", Map.of(), listener(elected));
+            await("REG-1").until(() -> observer.registry().instances("fov1").size() == 1);
+            long t0 = System.nanoTime();
+            actor.kill();
+            Duration limit = expiry().plusSeconds(5);
+            long lockMs = timeUntil(t0, limit, waiter::isDone);
+            long leaderMs = timeUntil(t0, limit, candidate::isLeader);
+            long goneMs = timeUntil(t0, limit, () -> observer.registry().instances("fov1").isEmpty());
+            r.timing("lockAcquiredByWaiterMs", lockMs);
+            r.timing("otherCandidateElectedMs", leaderMs);
+            r.timing("instanceGoneMs", goneMs);
+            for (long t : new long[] {lockMs, leaderMs, goneMs}) {
+                assertThat(t).as("FOV-1: lock, leadership and registration of a crashed client lost within TTL + B "
+                        + "= %s; measured %s", expiry(), r.timingsMs).isBetween(0L, expiry().toNanos());
+            }
+            long newToken = waiter.join().fencingToken();
+            if (newToken <= token) {
+                r.violations.add("LCK-4: token " + newToken + " after the crashed holder's " + token);
+            }
+            long newTerm = candidate.leadership().map(LeaderInfo::term).orElse(-1L);
+            if (newTerm <= term) {
+                r.violations.add("ELE-3: term " + newTerm + " after the crashed leader's " + term);
+            }
+        });
+    }
+
+    @Test
+    public void required_FOV_2_clientFrozenPastTtlIsFencedOffWhenItResumes() throws Exception {
+        cluster();
+        Coordinator observer = open();
+        FailoverRecord r = record("FOV-2 client frozen past TTL (SIGSTOP)", "FOV-2", observer);
+        run(r, () -> {
+            FencedResource resource = new FencedResource("fov2 store");
+            Actor actor = clients().actor("fov2");
+            long oldToken = actor.lock("fov2", operationTimeout());
+            actor.elect("fov2", "actor");
+            long oldTerm = actor.awaitElected("fov2", operationTimeout());
+            assertThat(resource.write("actor", oldToken, "before").accepted()).isTrue();
+            CompletableFuture<LockLease> waiter = observer.locks().lock("fov2").acquireAsync(Duration.ofSeconds(60));
+            List<LeaderInfo> elected = new CopyOnWriteArrayList<>();
+            Candidate candidate = observer.elections().election("fov2").join("observer", Map.of(), listener(elected));
+            long t0 = System.nanoTime();
+            actor.freeze();
+            try {
+                Duration limit = expiry().plusSeconds(5);
+                r.timing("lockAcquiredByWaiterMs", timeUntil(t0, limit, waiter::isDone));
+                r.timing("otherCandidateElectedMs", timeUntil(t0, limit, candidate::isLeader));
+                assertThat(waiter).as("FOV-2: lock of a frozen holder acquired by another within TTL + B (%s)",
+                        r.timingsMs).isDone();
+                assertThat(candidate.isLeader()).as("FOV-2: another candidate leads within TTL + B (%s)",
+                        r.timingsMs).isTrue();
+                LockLease newLease = waiter.join();
+                assertThat(resource.write("observer", newLease.fencingToken(), "new holder").accepted())
+                        .as("FOV-2: the new holder's write with token %d", newLease.fencingToken()).isTrue();
+            } finally {
+                actor.thaw();
+            }
+            long resumed = System.nanoTime();
+            Optional<String> lost = actor.awaitEvent(e -> e.equals("lease fov2 LOST"), expiry().plus(operationTimeout()));
+            Optional<String> revoked = actor.awaitEvent(e -> e.startsWith("revoked fov2"), expiry()
+                    .plus(operationTimeout()));
+            r.timing("resumedClientToldLeaseLostMs", lost.isPresent() ? System.nanoTime() - resumed : -1);
+            r.note("actor events after resuming: " + actor.events());
+            assertThat(lost).as("FOV-2: the resumed client's lease reports LOST; events %s", actor.events())
+                    .isPresent();
+            assertThat(revoked).as("FOV-2: the resumed client's candidacy is revoked; events %s", actor.events())
+                    .isPresent();
+            long lateToken = actor.writeToken("fov2", "late");
+            FencedResource.Write late = resource.write("actor", lateToken, "late write");
+            r.note("late write of the resumed client: " + late);
+            assertThat(late.accepted()).as("FOV-2: a write with the old token %d after the new holder's is refused by "
+                    + "the fenced resource", lateToken).isFalse();
+            long newTerm = candidate.leadership().map(LeaderInfo::term).orElse(-1L);
+            if (newTerm <= oldTerm) {
+                r.violations.add("ELE-3: term " + newTerm + " after the frozen leader's " + oldTerm);
+            }
+        });
+    }
+
+    @Test
+    public void required_FOV_3_engineLeaderKilled() throws Exception {
+        EngineCluster cluster = cluster();
+        engineLeaderFault("FOV-3 engine leader killed (kill -9)", "FOV-3", cluster, leader -> {
+            leader.kill();
+            return () -> {
+                leader.start();
+                cluster.awaitServing(recoveryBound());
+            };
+        });
+    }
+
+    @Test
+    public void required_FOV_4_engineLeaderFrozenThenResumed() throws Exception {
+        EngineCluster cluster = cluster();
+        engineLeaderFault("FOV-4 engine leader frozen " + leaderFreeze().toSeconds() + " s (SIGSTOP)", "FOV-4",
+                cluster, leader -> {
+                    leader.freeze();
+                    long frozenAt = System.nanoTime();
+                    return () -> {
+                        try {
+                            long left = leaderFreeze().toMillis() - (System.nanoTime() - frozenAt) / 1_000_000;
+                            Thread.sleep(Math.max(0, left));
+                        } finally {
+                            leader.thaw();
+                        }
+                        cluster.awaitServing(recoveryBound());
+                    };
+                });
+    }
+
+    /** A fault on a node: injects it, returns how to undo it. */
+    @FunctionalInterface
+    private interface Fault {
+        ThrowingRunnable inject(EngineNode leader);
+    }
+
+    private void engineLeaderFault(String check, String rule, EngineCluster cluster, Fault fault) throws Exception {
+        Coordinator holder = open();
+        FailoverRecord r = record(check, rule, holder);
+        run(r, () -> {
+            List<SessionState> states = new CopyOnWriteArrayList<>();
+            AtomicLong firstSuspendAt = new AtomicLong(-1);
+            holder.addSessionListener(s -> {
+                states.add(s);
+                if (s == SessionState.SUSPENDED) {
+                    firstSuspendAt.compareAndSet(-1, System.nanoTime());
+                }
+            });
+            LockLease held = holder.locks().lock(rule + "-held").acquire(operationTimeout());
+            List<LeaderInfo> elected = new CopyOnWriteArrayList<>();
+            Candidate leading = holder.elections().election(rule).join("holder", Map.of(), listener(elected));
+            await(rule).until(leading::isLeader);
+            long termBefore = leading.leadership().orElseThrow().term();
+            Registration reg = holder.registry().register(rule, ServiceInstance.of("holder", "127.0.0.1:1"));
+            long versionBefore = holder.config().put(rule + "/key", "before");
+            History<Lease> history = new History<>("lock contention during " + check);
+            List<Coordinator> workers = List.of(open(), open(), open());
+            EngineNode leader = cluster.awaitLeader(Duration.ofSeconds(10));
+            r.note("engine leader before the fault: " + leader.name());
+            ThrowingRunnable undo;
+            long t0;
+            try (LockWorkload workload = new LockWorkload(workers, rule + "-contended", history)) {
+                pause(Duration.ofMillis(500), "let the workload run before the fault");
+                t0 = System.nanoTime();
+                undo = fault.inject(leader);
+                Coordinator probe = open();
+                Duration limit = recoveryBound();
+                r.timing("configPutWorksAgainMs", timeUntil(t0, limit, () -> probe.config().put(rule + "/probe", "p")
+                        >= 0));
+                r.timing("lockWorksAgainMs", timeUntil(t0, limit, () -> {
+                    try (LockLease l = probe.locks().lock(rule + "-probe").acquire(Duration.ofSeconds(1))) {
+                        return l.isValid();
+                    }
+                }));
+                r.timing("registryWorksAgainMs", timeUntil(t0, limit, () -> {
+                    probe.registry().register(rule + "-probe", ServiceInstance.of("p" + System.nanoTime(), "h:1"))
+                            .close();
+                    return true;
+                }));
+                r.timing("electionWorksAgainMs", timeUntil(t0, limit, () -> {
+                    try (Candidate c = probe.elections().election(rule + "-probe").join("p" + System.nanoTime(),
+                            Map.of(), listener(new CopyOnWriteArrayList<>()))) {
+                        return c.awaitLeadership(Duration.ofSeconds(1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }));
+                undo.run();
+                r.timing("faultUndoneAndClusterServingMs", System.nanoTime() - t0);
+                pause(Duration.ofMillis(500), "let the workload run after the recovery");
+                r.count("workloadAcquireFailures", workload.failures());
+            }
+            r.note("engine leader after the fault: " + cluster.leader().map(EngineNode::name).orElse("none"));
+            r.note("session states of the holder: " + states);
+            if (firstSuspendAt.get() > 0) {
+                r.timing("holderSuspendedAfterMs", firstSuspendAt.get() - t0);
+            }
+            CheckResult safety = new MutualExclusionChecker().check(history.snapshot());
+            r.count("leasesRecorded", history.size());
+            safety.violations().forEach(v -> r.violations.add(v.toString()));
+            r.timingsMs.values().forEach(ms -> assertThat(ms).as("%s: every primitive works again within %s; %s",
+                    rule, recoveryBound(), r.timingsMs).isNotNegative());
+            Duration settle = expiry().plus(operationTimeout());
+            if (holder.capabilities().contains(Capability.SESSION_SURVIVES_LEADER_FAILOVER)) {
+                await(rule).atMost(settle).untilAsserted(() -> assertThat(held.state())
+                        .as("%s: with SESSION_SURVIVES_LEADER_FAILOVER the held lease stays valid; states %s", rule,
+                                states).isEqualTo(LeaseState.HELD));
+                assertThat(reg.isRegistered()).isTrue();
+            } else {
+                r.note("SESSION_SURVIVES_LEADER_FAILOVER not claimed: lease state after the fault " + held.state());
+            }
+            r.note("held lease state after the fault: " + held.state());
+            if (leading.isLeader()) {
+                long termAfter = leading.leadership().orElseThrow().term();
+                if (termAfter < termBefore) {
+                    r.violations.add("ELE-3: term went back from " + termBefore + " to " + termAfter);
+                }
+            }
+            Coordinator after = open();
+            Optional<io.coordkit.config.Versioned<String>> value = after.config().getString(rule + "/key");
+            if (holder.capabilities().contains(Capability.DURABLE_ACROSS_FAILOVER)
+                    && value.map(v -> v.version() < versionBefore).orElse(true)) {
+                r.violations.add("DURABLE_ACROSS_FAILOVER: acknowledged write @" + versionBefore + " not found after "
+                        + "the fault: " + value);
+            }
+        });
+    }
+
+    @Test
+    public void optional_LCK_12_fencingTokensIncreaseAcrossLeaderFailover() throws Exception {
+        EngineCluster cluster = cluster();
+        Coordinator c = open();
+        requireClaimed(c, Capability.FENCING_SURVIVES_FAILOVER, "LCK-12");
+        FailoverRecord r = record("LCK-12 fencing across an engine leader kill", "LCK-12", c);
+        run(r, () -> {
+            long before;
+            try (LockLease lease = c.locks().lock("lck12").acquire(operationTimeout())) {
+                before = lease.fencingToken();
+            }
+            EngineNode leader = cluster.awaitLeader(Duration.ofSeconds(10));
+            long t0 = System.nanoTime();
+            leader.kill();
+            try {
+                Coordinator other = open();
+                long[] after = {-1};
+                long took = timeUntil(t0, recoveryBound(), () -> {
+                    try (LockLease lease = other.locks().lock("lck12").acquire(Duration.ofSeconds(1))) {
+                        after[0] = lease.fencingToken();
+                        return true;
+                    }
+                });
+                r.timing("lockWorksAgainMs", took);
+                assertThat(after[0]).as("LCK-12: token after the engine leader's failover vs %d before", before)
+                        .isGreaterThan(before);
+            } finally {
+                leader.start();
+                cluster.awaitServing(recoveryBound());
+            }
+        });
+    }
+
+    @Test
+    public void required_FOV_5_wholeClusterRestarted() throws Exception {
+        EngineCluster cluster = cluster();
+        Coordinator c = open();
+        FailoverRecord r = record("FOV-5 whole cluster stopped and started", "FOV-5", c);
+        run(r, () -> {
+            List<SessionState> states = new CopyOnWriteArrayList<>();
+            c.addSessionListener(states::add);
+            long version = c.config().put("fov5/key", "survives");
+            Registration reg = c.registry().register("fov5", ServiceInstance.of("c", "127.0.0.1:1"));
+            long t0 = System.nanoTime();
+            cluster.stop();
+            r.timing("clusterStoppedMs", System.nanoTime() - t0);
+            long t1 = System.nanoTime();
+            cluster.start(recoveryBound());
+            r.timing("clusterServingAfterStartMs", System.nanoTime() - t1);
+            Duration limit = recoveryBound().plus(expiry());
+            r.timing("configWorksAgainAfterStartMs", timeUntil(t1, limit, () -> c.config().put("fov5/probe", "p") >= 0));
+            r.timing("lockWorksAgainAfterStartMs", timeUntil(t1, limit, () -> {
+                try (LockLease l = c.locks().lock("fov5").acquire(Duration.ofSeconds(1))) {
+                    return l.isValid();
+                }
+            }));
+            r.timing("registrationBackAfterStartMs", timeUntil(t1, limit, () -> reg.isRegistered()
+                    && open().registry().instances("fov5").size() == 1));
+            r.timing("electionWorksAgainAfterStartMs", timeUntil(t1, limit, () -> {
+                try (Candidate cand = c.elections().election("fov5").join("c", Map.of(), listener(
+                        new CopyOnWriteArrayList<>()))) {
+                    return cand.awaitLeadership(Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }));
+            r.note("session states: " + states);
+            r.timingsMs.forEach((k, v) -> assertThat(v).as("FOV-5: %s within %s; %s", k, limit, r.timingsMs)
+                    .isNotNegative());
+            Optional<io.coordkit.config.Versioned<String>> value = c.config().getString("fov5/key");
+            r.note("value after the restart: " + value);
+            if (c.capabilities().contains(Capability.DURABLE_ACROSS_FAILOVER)) {
+                assertThat(value.map(io.coordkit.config.Versioned::version)).as("FOV-5: with DURABLE_ACROSS_FAILOVER "
+                        + "a value written before the restart survives").contains(version);
+            }
+        });
+    }
+
+    private static LeadershipListener listener(List<LeaderInfo> elected) {
+        return new LeadershipListener() {
+            @Override
+            public void elected(LeaderInfo leadership) {
+                elected.add(leadership);
+            }
+
+            @Override
+            public void revoked(RevocationReason reason) {
+                // recorded by the checks that need it
+            }
+        };
+    }
+}

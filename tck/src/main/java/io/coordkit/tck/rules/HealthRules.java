@@ -1,0 +1,79 @@
+package io.coordkit.tck.rules;
+
+import io.coordkit.BackendUnavailableException;
+import io.coordkit.Capability;
+import io.coordkit.Coordinator;
+import io.coordkit.CoordinationTimeoutException;
+import io.coordkit.Health;
+import io.coordkit.session.SessionState;
+import io.coordkit.tck.ProxiedConnection;
+import io.coordkit.tck.server.EngineCluster;
+import io.coordkit.tck.server.EngineNode;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Rules HLT-1 and HLT-2: health reports. Extend it and implement {@link #createFixture()}. */
+public abstract class HealthRules extends TckSuite {
+
+    @Test
+    public void required_HLT_1_healthListsMembersAndTheSessionState() throws Exception {
+        Coordinator c = open();
+        Health h = c.health();
+        assertThat(h.scheme()).isEqualTo(c.scheme());
+        assertThat(h.sessionState()).as(rule("HLT-1", "session state in the report")).isEqualTo(SessionState.CONNECTED);
+        assertThat(h.members()).as(rule("HLT-1", "members")).isNotEmpty();
+        assertThat(h.members()).as(rule("HLT-1", "a reachable member with a round-trip time"))
+                .anySatisfy(m -> {
+                    assertThat(m.reachable()).isTrue();
+                    assertThat(m.roundTrip()).isNotNull();
+                });
+        assertThat(h.members()).allSatisfy(m -> {
+            assertThat(m.address()).as(rule("HLT-1", "member address")).isNotBlank();
+            assertThat(m.role()).as(rule("HLT-1", "member role")).isNotBlank();
+            assertThat(m.version()).as(rule("HLT-1", "member version")).isNotBlank();
+            assertThat(m.detail()).isNotNull();
+        });
+        assertThat(h.isHealthy()).isTrue();
+        assertThat(h.roundTrip()).isNotNull();
+        Optional<EngineCluster> cluster = fixture().cluster();
+        cluster.ifPresent(cl -> assertThat(h.members()).as(rule("HLT-1", "one member per engine node"))
+                .hasSize(cl.nodes().size()));
+        assertThat(c.healthAsync().get(30, TimeUnit.SECONDS).sessionState()).isEqualTo(SessionState.CONNECTED);
+    }
+
+    @Test
+    public void optional_HLT_1_healthNamesTheEngineLeader() {
+        Coordinator c = open();
+        requireClaimed(c, Capability.REPORTS_ENGINE_LEADER, "HLT-1");
+        Health h = c.health();
+        assertThat(h.leader()).as(rule("HLT-1", "leader named with REPORTS_ENGINE_LEADER")).isPresent();
+        Optional<EngineCluster> cluster = fixture().cluster();
+        if (cluster.isPresent()) {
+            EngineNode leader = cluster.get().awaitLeader(Duration.ofSeconds(10));
+            String port = ":" + leader.clientAddress().getPort();
+            assertThat(h.leader().orElseThrow()).as(rule("HLT-1", "the leader named is the engine's leader %s",
+                    leader)).endsWith(port);
+        }
+    }
+
+    @Test
+    public void required_HLT_2_unreachableEngineFailsWithinTheOperationTimeout() {
+        ProxiedConnection conn = clients().openProxied();
+        conn.blackhole();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> conn.coordinator().health())
+                .as(rule("HLT-2", "health() while the engine cannot be reached"))
+                .isInstanceOfAny(BackendUnavailableException.class, CoordinationTimeoutException.class);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        // Retries (SPI-4) may repeat the attempt; each is bounded by the operation timeout.
+        assertThat(took).as(rule("HLT-2", "health() failed after %s; operation timeout %s", took,
+                operationTimeout())).isLessThan(operationTimeout().multipliedBy(4).plusSeconds(3));
+        conn.restore();
+    }
+}
