@@ -48,6 +48,8 @@ final class SessionTracker implements ConnectionStateListener {
     private volatile SessionState state = SessionState.CONNECTED;
     private volatile long sessionId;
     private volatile boolean closed;
+    private boolean ready;
+    private final java.util.List<ConnectionState> early = new java.util.ArrayList<>();
 
     /**
      * @param events           where the core wants the states
@@ -60,9 +62,19 @@ final class SessionTracker implements ConnectionStateListener {
         this.uri = uri;
     }
 
-    /** @param sessionId the id of the session {@code connect} opened */
-    void connected(long sessionId) {
+    /**
+     * Starts reporting, once {@code connect} has its session. Curator's states that arrived before (its
+     * initial CONNECTED, and anything after it) are handled now, in order.
+     *
+     * @param sessionId the id of the session {@code connect} opened
+     */
+    synchronized void connected(long sessionId) {
         this.sessionId = sessionId;
+        this.ready = true;
+        for (ConnectionState s : early) {
+            handle(s);
+        }
+        early.clear();
     }
 
     /** @return the id of the current session as last reported; 0 before the first */
@@ -105,35 +117,43 @@ final class SessionTracker implements ConnectionStateListener {
             return;
         }
         synchronized (this) {
-            switch (newState) {
-                case SUSPENDED, READ_ONLY -> suspend();
-                case LOST -> {
+            if (ready) {
+                handle(newState);
+            } else {
+                early.add(newState);
+            }
+        }
+    }
+
+    private void handle(ConnectionState newState) {
+        switch (newState) {
+            case SUSPENDED, READ_ONLY -> suspend();
+            case LOST -> {
+                suspend();
+                lose();
+            }
+            case CONNECTED, RECONNECTED -> {
+                long id = currentSessionId.getAsLong();
+                if (id == 0) {
+                    LOG.debug("{}: Curator reports {} without a session; waiting for the next state", uri,
+                            newState);
+                    return;
+                }
+                if (state == SessionState.LOST) {
+                    sessionId = id;
+                    report(SessionState.CONNECTED);
+                } else if (id == sessionId) {
+                    if (state == SessionState.SUSPENDED) {
+                        report(SessionState.RECONNECTED);
+                    }
+                } else {
                     suspend();
                     lose();
+                    sessionId = id;
+                    report(SessionState.CONNECTED);
                 }
-                case CONNECTED, RECONNECTED -> {
-                    long id = currentSessionId.getAsLong();
-                    if (id == 0) {
-                        LOG.debug("{}: Curator reports {} without a session; waiting for the next state", uri,
-                                newState);
-                        return;
-                    }
-                    if (state == SessionState.LOST) {
-                        sessionId = id;
-                        report(SessionState.CONNECTED);
-                    } else if (id == sessionId) {
-                        if (state == SessionState.SUSPENDED) {
-                            report(SessionState.RECONNECTED);
-                        }
-                    } else {
-                        suspend();
-                        lose();
-                        sessionId = id;
-                        report(SessionState.CONNECTED);
-                    }
-                }
-                default -> LOG.debug("{}: ignoring connection state {}", uri, newState);
             }
+            default -> LOG.debug("{}: ignoring connection state {}", uri, newState);
         }
     }
 
