@@ -1,7 +1,6 @@
 package io.coordkit.naming;
 
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * One instance of a service.
@@ -12,11 +11,27 @@ import java.util.Objects;
  */
 public record ServiceInstance(String id, String address, Map<String, String> metadata) {
 
-    /** Copies the metadata; the values are checked when the instance is registered. */
+    /**
+     * Copies the metadata; names, address and sizes are checked when the instance is registered (NAM-1, NAM-4).
+     *
+     * @throws IllegalArgumentException if the id, the address, or a metadata key or value is null (NAM-2)
+     */
     public ServiceInstance {
-        Objects.requireNonNull(id, "id must not be null");
-        Objects.requireNonNull(address, "address must not be null");
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        if (id == null || address == null) {
+            throw new IllegalArgumentException("instance " + (id == null ? "id" : "address")
+                    + " must not be null (NAM-2)");
+        }
+        if (metadata == null) {
+            metadata = Map.of();
+        } else {
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw new IllegalArgumentException("instance metadata must not hold a null key or value"
+                            + " (NAM-4): " + e.getKey() + "=" + e.getValue());
+                }
+            }
+            metadata = Map.copyOf(metadata);
+        }
     }
 
     /**

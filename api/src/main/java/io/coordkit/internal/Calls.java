@@ -1,0 +1,271 @@
+package io.coordkit.internal;
+
+import io.coordkit.BackendUnavailableException;
+import io.coordkit.CircuitBreakerOptions;
+import io.coordkit.CoordinationException;
+import io.coordkit.CoordinationTimeoutException;
+import io.coordkit.RetryOptions;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Every call the core makes to a backend goes through here (SPEC.md SPI-3 to SPI-6, SPI-8): a time limit, the
+ * circuit breaker, retries for reads only, and the mapping of every failure onto the CoordinationException
+ * hierarchy. Internal.
+ */
+final class Calls {
+
+    private final String uri;
+    private final Duration operationTimeout;
+    private final ScheduledExecutorService scheduler;
+    private final CircuitBreaker breaker;
+    private final Retry retry;
+
+    Calls(String uri, Duration operationTimeout, RetryOptions retryOptions, CircuitBreakerOptions breakerOptions,
+          ScheduledExecutorService scheduler) {
+        this.uri = uri;
+        this.operationTimeout = operationTimeout;
+        this.scheduler = scheduler;
+        CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(breakerOptions.slidingWindowSize())
+                .minimumNumberOfCalls(breakerOptions.minimumCalls())
+                .failureRateThreshold(breakerOptions.failureRateThreshold())
+                .waitDurationInOpenState(breakerOptions.openDuration())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                // Only an engine that cannot be reached counts; a refused compare-and-set is a success here.
+                .recordException(Calls::isUnavailability)
+                .build();
+        this.breaker = CircuitBreaker.of("coordkit " + uri, breakerConfig);
+        if (!breakerOptions.enabled()) {
+            breaker.transitionToDisabledState();
+        }
+        RetryConfig retryConfig = RetryConfig.custom()
+                .maxAttempts(retryOptions.maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(retryOptions.initialBackoff(), 2.0,
+                        retryOptions.maxBackoff()))
+                .retryOnException(Calls::isRetryable)
+                .failAfterMaxAttempts(false)
+                .build();
+        this.retry = Retry.of("coordkit " + uri, retryConfig);
+    }
+
+    Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    /** @return the circuit breaker's state, for health and tests */
+    CircuitBreaker.State breakerState() {
+        return breaker.getState();
+    }
+
+    /**
+     * A read: safe to repeat, so retried on unavailability; all attempts together stay within the operation
+     * timeout (SPI-3, SPI-4).
+     */
+    <T> CompletableFuture<T> read(String operation, Supplier<CompletableFuture<T>> call) {
+        long deadline = System.nanoTime() + operationTimeout.toNanos();
+        return retry.executeCompletionStage(scheduler,
+                        () -> attempt(operation, remaining(deadline), call, null))
+                .toCompletableFuture();
+    }
+
+    /** A write or anything else not safe to repeat: one attempt within the operation timeout (SPI-4). */
+    <T> CompletableFuture<T> write(String operation, Supplier<CompletableFuture<T>> call) {
+        return attempt(operation, operationTimeout, call, null);
+    }
+
+    /**
+     * One attempt with its own limit. If the backend's result comes after the caller's future has already
+     * ended (time-out or cancellation), {@code orphan} gets it so that it can be undone (SPI-8).
+     */
+    <T> CompletableFuture<T> once(String operation, Duration limit, Supplier<CompletableFuture<T>> call,
+                                  Consumer<T> orphan) {
+        return attempt(operation, limit, call, orphan);
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private <T> CompletableFuture<T> attempt(String operation, Duration limit, Supplier<CompletableFuture<T>> call,
+                                             Consumer<T> orphan) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (limit.isZero()) {
+            result.completeExceptionally(deadlineExceeded(operation));
+            return result;
+        }
+        if (!breaker.tryAcquirePermission()) {
+            result.completeExceptionally(new CircuitOpenException("circuit breaker open for " + uri + ": "
+                    + operation + " not attempted because recent calls could not reach the engine (SPI-5)"));
+            return result;
+        }
+        long start = System.nanoTime();
+        CompletableFuture<T> source;
+        try {
+            source = call.get();
+            if (source == null) {
+                source = CompletableFuture.failedFuture(new IllegalStateException("backend returned no future"));
+            }
+        } catch (RuntimeException e) {
+            source = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> backend = source;
+        ScheduledFuture<?> timer = scheduler.schedule(() -> {
+            if (result.completeExceptionally(deadlineExceeded(operation, limit))) {
+                backend.cancel(true);
+            }
+        }, limit.toNanos(), TimeUnit.NANOSECONDS);
+        backend.whenComplete((value, error) -> {
+            timer.cancel(false);
+            boolean delivered = error == null ? result.complete(value) : result.completeExceptionally(map(operation, error));
+            if (!delivered && error == null && value != null && orphan != null) {
+                orphan.accept(value);
+            }
+        });
+        result.whenComplete((value, error) -> {
+            long took = System.nanoTime() - start;
+            if (error == null) {
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            } else if (result.isCancelled()) {
+                breaker.releasePermission();
+                backend.cancel(true);
+            } else {
+                breaker.onError(took, TimeUnit.NANOSECONDS, unwrap(error));
+            }
+        });
+        return result;
+    }
+
+    private CoordinationTimeoutException deadlineExceeded(String operation) {
+        return deadlineExceeded(operation, operationTimeout);
+    }
+
+    private CoordinationTimeoutException deadlineExceeded(String operation, Duration limit) {
+        return new DeadlineExceededException(operation + " did not complete within " + Validation.human(limit)
+                + " on " + uri + " (SPI-3)");
+    }
+
+    /** Maps any failure of a backend call onto the CoordinationException hierarchy (SPI-6). */
+    CoordinationException map(String operation, Throwable error) {
+        Throwable t = unwrap(error);
+        if (t instanceof CoordinationException ce) {
+            return ce;
+        }
+        if (t instanceof CancellationException) {
+            return new CoordinationException(operation + " was cancelled", t);
+        }
+        return new CoordinationException(operation + " failed on " + uri + ": " + t, t);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean isUnavailability(Throwable t) {
+        Throwable u = unwrap(t);
+        return (u instanceof BackendUnavailableException || u instanceof CoordinationTimeoutException)
+                && !(u instanceof CircuitOpenException);
+    }
+
+    private static boolean isRetryable(Throwable t) {
+        Throwable u = unwrap(t);
+        // The core's own deadline covers all attempts: once it has passed, another attempt cannot help.
+        return isUnavailability(u) && !(u instanceof DeadlineExceededException);
+    }
+
+    /**
+     * Turns a backend result into what the caller gets, keeping SPI-8 when the caller gives up: cancelling the
+     * returned future cancels {@code upstream}, and a value that arrives after the caller cancelled is undone.
+     *
+     * @param upstream the backend call
+     * @param wrap     makes the caller's object from the backend's (may register it with the coordinator)
+     * @param undo     releases a wrapped object nobody will receive
+     */
+    static <T, R> CompletableFuture<R> relay(CompletableFuture<T> upstream, java.util.function.Function<T, R> wrap,
+                                             Consumer<R> undo) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        upstream.whenComplete((value, error) -> {
+            if (error != null) {
+                result.completeExceptionally(unwrap(error));
+                return;
+            }
+            R wrapped;
+            try {
+                wrapped = wrap.apply(value);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            if (!result.complete(wrapped)) {
+                undo.accept(wrapped);
+            }
+        });
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                upstream.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Waits for a future on behalf of a blocking API method and rethrows its failure as is.
+     */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CoordinationException("interrupted while waiting for the engine", e);
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new CoordinationException(String.valueOf(cause), cause);
+        } catch (CancellationException e) {
+            throw new CoordinationException("the operation was cancelled", e);
+        }
+    }
+
+    /** The core's own time limit ran out; never retried. */
+    static final class DeadlineExceededException extends CoordinationTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        DeadlineExceededException(String message) {
+            super(message);
+        }
+    }
+
+    /** The circuit breaker refused the call; never retried and never counted as a failure. */
+    static final class CircuitOpenException extends BackendUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        CircuitOpenException(String message) {
+            super(message);
+        }
+    }
+}

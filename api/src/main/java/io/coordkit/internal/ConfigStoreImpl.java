@@ -1,0 +1,127 @@
+package io.coordkit.internal;
+
+import io.coordkit.Subscription;
+import io.coordkit.VersionConflictException;
+import io.coordkit.config.ConfigEvent;
+import io.coordkit.config.ConfigListener;
+import io.coordkit.config.ConfigStore;
+import io.coordkit.config.Versioned;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+
+/** The core's config store (CFG-*): checks, then one call through {@link Calls}. Internal. */
+final class ConfigStoreImpl implements ConfigStore {
+    private final CoordinatorImpl coordinator;
+
+    ConfigStoreImpl(CoordinatorImpl coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public Optional<Versioned<byte[]>> get(String key) {
+        return Calls.await(getAsync(key));
+    }
+
+    @Override
+    public CompletableFuture<Optional<Versioned<byte[]>>> getAsync(String key) {
+        Validation.name("key", key);
+        return coordinator.calls().read("get '" + key + "'", () -> coordinator.backend().kv().get(key));
+    }
+
+    @Override
+    public long put(String key, byte[] value) {
+        return Calls.await(putAsync(key, value));
+    }
+
+    @Override
+    public long put(String key, String value) {
+        Validation.name("key", key);
+        return put(key, Validation.value("value", value));
+    }
+
+    @Override
+    public CompletableFuture<Long> putAsync(String key, byte[] value) {
+        Validation.name("key", key);
+        byte[] copy = Validation.value("value", value).clone();
+        return coordinator.calls().write("put '" + key + "'", () -> coordinator.backend().kv().put(key, copy));
+    }
+
+    @Override
+    public long compareAndSet(String key, long expectedVersion, byte[] value) {
+        return Calls.await(compareAndSetAsync(key, expectedVersion, value));
+    }
+
+    @Override
+    public CompletableFuture<Long> compareAndSetAsync(String key, long expectedVersion, byte[] value) {
+        Validation.name("key", key);
+        expectedVersion("expectedVersion", expectedVersion);
+        byte[] copy = Validation.value("value", value).clone();
+        return coordinator.calls().write("compareAndSet '" + key + "'",
+                () -> coordinator.backend().kv().compareAndSet(key, expectedVersion, copy));
+    }
+
+    @Override
+    public Optional<Long> putIfAbsent(String key, byte[] value) {
+        try {
+            return Optional.of(compareAndSet(key, Versioned.ABSENT, value));
+        } catch (VersionConflictException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return Calls.await(deleteAsync(key));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> deleteAsync(String key) {
+        Validation.name("key", key);
+        return coordinator.calls().write("delete '" + key + "'",
+                () -> coordinator.backend().kv().delete(key, OptionalLong.empty()));
+    }
+
+    @Override
+    public void delete(String key, long expectedVersion) {
+        Validation.name("key", key);
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expectedVersion of a conditional delete must be >= 0 (NAM-2), was "
+                    + expectedVersion);
+        }
+        Calls.await(coordinator.calls().write("delete '" + key + "' at version " + expectedVersion,
+                () -> coordinator.backend().kv().delete(key, OptionalLong.of(expectedVersion))));
+    }
+
+    @Override
+    public SortedMap<String, Versioned<byte[]>> list(String prefix) {
+        return Calls.await(listAsync(prefix));
+    }
+
+    @Override
+    public CompletableFuture<SortedMap<String, Versioned<byte[]>>> listAsync(String prefix) {
+        Validation.prefix("prefix", prefix);
+        return coordinator.calls().read("list '" + prefix + "'", () -> coordinator.backend().kv().list(prefix));
+    }
+
+    @Override
+    public Subscription watch(String prefix, ConfigListener listener) {
+        Validation.prefix("prefix", prefix);
+        Validation.notNull("listener", listener);
+        SerialExecutor delivery = coordinator.newSerialExecutor("config watch '" + prefix + "'");
+        ConfigListener relay = event -> {
+            ConfigEvent e = event;
+            delivery.execute(() -> listener.onEvent(e));
+        };
+        return coordinator.track(coordinator.backend().kv().watch(prefix, relay));
+    }
+
+    private static void expectedVersion(String argument, long version) {
+        if (version < Versioned.ABSENT) {
+            throw new IllegalArgumentException(argument + " must be >= 0, or Versioned.ABSENT (-1) for 'no value'"
+                    + " (NAM-2), was " + version);
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package io.coordkit.internal;
+
+import io.coordkit.BackendUnavailableException;
+import io.coordkit.Capability;
+import io.coordkit.CircuitBreakerOptions;
+import io.coordkit.CoordinationException;
+import io.coordkit.Coordinator;
+import io.coordkit.Health;
+import io.coordkit.RetryOptions;
+import io.coordkit.Subscription;
+import io.coordkit.config.ConfigStore;
+import io.coordkit.election.Elections;
+import io.coordkit.lock.Locks;
+import io.coordkit.naming.ServiceRegistry;
+import io.coordkit.session.SessionListener;
+import io.coordkit.session.SessionState;
+import io.coordkit.spi.BackendSession;
+import io.coordkit.spi.ConnectionSpec;
+import io.coordkit.spi.CoordinationProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The core's coordinator: wraps one {@link BackendSession} and does, once for every backend, what SPEC.md asks of
+ * the core — argument checks, time limits, retries and circuit breaking ({@link Calls}), the session state machine
+ * and its effects on leases, candidacies and registrations (SES-*), ordered listener delivery (SPI-7), and
+ * clean-up on close (SES-7). Internal.
+ */
+final class CoordinatorImpl implements Coordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorImpl.class);
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final ConnectionSpec spec;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ExecutorService events;
+    private final SerialExecutor sessionExecutor;
+    private final Calls calls;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<Listener> sessionListeners = new CopyOnWriteArrayList<>();
+
+    /** What is bound to the session, so that state changes and close reach it. */
+    private final Set<SessionBound> bound = ConcurrentHashMap.newKeySet();
+    /** Backend subscriptions (watches) to cancel on close. */
+    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Releases that failed while the engine was out of reach; retried when the same session comes back. */
+    private final List<Supplier<CompletableFuture<Void>>> pendingCleanups = new CopyOnWriteArrayList<>();
+
+    private volatile BackendSession backend;
+    private volatile SessionState state = SessionState.CONNECTED;
+
+    private final LocksImpl locks;
+    private final ConfigStoreImpl config;
+    private final RegistryImpl registry;
+    private final ElectionsImpl elections;
+
+    private CoordinatorImpl(ConnectionSpec spec, RetryOptions retry, CircuitBreakerOptions breaker) {
+        this.spec = spec;
+        int id = IDS.incrementAndGet();
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("coordkit-" + id + "-timer"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.events = Executors.newCachedThreadPool(daemon("coordkit-" + id + "-events"));
+        this.sessionExecutor = new SerialExecutor(events, "session of " + spec.uri());
+        this.calls = new Calls(spec.uri(), spec.operationTimeout(), retry, breaker, scheduler);
+        this.locks = new LocksImpl(this);
+        this.config = new ConfigStoreImpl(this);
+        this.registry = new RegistryImpl(this);
+        this.elections = new ElectionsImpl(this);
+    }
+
+    static Coordinator open(CoordinationProvider provider, ConnectionSpec spec, RetryOptions retry,
+                            CircuitBreakerOptions breaker) {
+        CoordinatorImpl coordinator = new CoordinatorImpl(spec, retry, breaker);
+        try {
+            coordinator.backend = connectWithin(provider, spec, coordinator::onBackendEvent);
+        } catch (RuntimeException e) {
+            coordinator.shutdownExecutors();
+            throw e;
+        }
+        LOG.debug("connected to {} (namespace {}, session TTL {})", spec.uri(), spec.namespace(),
+                Validation.human(spec.sessionTtl()));
+        return coordinator;
+    }
+
+    /**
+     * Runs the provider's blocking connect with the connect timeout enforced by the core too, so that a backend
+     * that hangs cannot hang the application (URI-6).
+     */
+    private static BackendSession connectWithin(CoordinationProvider provider, ConnectionSpec spec,
+                                                io.coordkit.spi.SessionEvents sink) {
+        CompletableFuture<BackendSession> connecting = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                connecting.complete(provider.connect(spec, sink));
+            } catch (Throwable e) {
+                connecting.completeExceptionally(e);
+            }
+        }, "coordkit-connect");
+        t.setDaemon(true);
+        t.start();
+        Duration grace = spec.connectTimeout().plusSeconds(2);
+        try {
+            return connecting.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            connecting.thenAccept(BackendSession::close);
+            throw new BackendUnavailableException("no session with " + spec.uri() + " within the connect timeout of "
+                    + Validation.human(spec.connectTimeout()) + " (URI-6)");
+        } catch (InterruptedException e) {
+            connecting.thenAccept(BackendSession::close);
+            Thread.currentThread().interrupt();
+            throw new CoordinationException("interrupted while connecting to " + spec.uri(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = Calls.unwrap(e);
+            if (cause instanceof CoordinationException || cause instanceof IllegalArgumentException) {
+                throw (RuntimeException) cause;
+            }
+            throw new BackendUnavailableException("cannot connect to " + spec.uri() + ": " + cause, cause);
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---- what the primitives use -------------------------------------------------------------------------
+
+    ConnectionSpec spec() {
+        return spec;
+    }
+
+    Calls calls() {
+        return calls;
+    }
+
+    BackendSession backend() {
+        ensureOpen();
+        return backend;
+    }
+
+    SerialExecutor newSerialExecutor(String name) {
+        return new SerialExecutor(events, name);
+    }
+
+    java.util.concurrent.ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the coordinator for " + spec.uri() + " is closed (SES-7)");
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Tracks something bound to the session; if the coordinator closed meanwhile, it is closed at once. */
+    void bind(SessionBound b) {
+        bound.add(b);
+        if (closed.get() && bound.remove(b)) {
+            b.closeWithCoordinator();
+        }
+    }
+
+    /** A release during close: one attempt, failures only logged (the session's end removes what is left). */
+    CompletableFuture<Void> releaseOnClose(String what, Supplier<CompletableFuture<Void>> release) {
+        return calls.write(what, release).exceptionally(e -> {
+            LOG.debug("{} during close of {} failed: {}", what, spec.uri(), e.getMessage());
+            return null;
+        });
+    }
+
+    void unbind(SessionBound b) {
+        bound.remove(b);
+    }
+
+    /** Keeps a backend subscription so that close cancels it; returns one that also forgets it. */
+    Subscription track(Subscription backendSubscription) {
+        subscriptions.add(backendSubscription);
+        AtomicBoolean done = new AtomicBoolean();
+        Subscription s = () -> {
+            if (done.compareAndSet(false, true)) {
+                subscriptions.remove(backendSubscription);
+                closeQuietly(backendSubscription);
+            }
+        };
+        if (closed.get()) {
+            s.close();
+        }
+        return s;
+    }
+
+    /**
+     * Runs a release on the engine and waits for it within the operation timeout; if the engine cannot be reached,
+     * keeps it to retry when the same session comes back (a release must not be lost while the session lives).
+     */
+    void releaseOrDefer(String what, Supplier<CompletableFuture<Void>> release) {
+        try {
+            Calls.await(calls.write(what, release));
+        } catch (CoordinationException e) {
+            if (state == SessionState.LOST || closed.get()) {
+                return; // the session is gone, and with it what was to be released
+            }
+            LOG.warn("{} failed on {} ({}); retrying when the session is back", what, spec.uri(), e.getMessage());
+            pendingCleanups.add(release);
+        }
+    }
+
+    // ---- session state -----------------------------------------------------------------------------------
+
+    private void onBackendEvent(SessionState next) {
+        sessionExecutor.execute(() -> apply(next));
+    }
+
+    private void apply(SessionState next) {
+        SessionState previous = state;
+        if (previous == SessionState.CLOSED || next == SessionState.CLOSED || next == previous) {
+            return;
+        }
+        state = next;
+        LOG.info("session of {}: {} -> {}", spec.uri(), previous, next);
+        for (SessionBound b : bound) {
+            b.sessionChanged(next);
+        }
+        if (next == SessionState.RECONNECTED) {
+            runPendingCleanups();
+        } else if (next == SessionState.LOST) {
+            pendingCleanups.clear();
+        }
+        notifyListeners(next);
+    }
+
+    private void runPendingCleanups() {
+        List<Supplier<CompletableFuture<Void>>> todo = new ArrayList<>(pendingCleanups);
+        pendingCleanups.removeAll(todo);
+        for (Supplier<CompletableFuture<Void>> cleanup : todo) {
+            calls.write("deferred release", cleanup).whenComplete((v, e) -> {
+                if (e != null && state != SessionState.LOST && !closed.get()) {
+                    pendingCleanups.add(cleanup);
+                }
+            });
+        }
+    }
+
+    private void notifyListeners(SessionState s) {
+        for (Listener l : sessionListeners) {
+            l.executor.execute(() -> l.listener.stateChanged(s));
+        }
+    }
+
+    @Override
+    public SessionState sessionState() {
+        return closed.get() ? SessionState.CLOSED : state;
+    }
+
+    @Override
+    public Subscription addSessionListener(SessionListener listener) {
+        Validation.notNull("listener", listener);
+        ensureOpen();
+        Listener l = new Listener(listener, newSerialExecutor("session listener"));
+        sessionListeners.add(l);
+        return () -> sessionListeners.remove(l);
+    }
+
+    private record Listener(SessionListener listener, SerialExecutor executor) {
+    }
+
+    // ---- the API -----------------------------------------------------------------------------------------
+
+    @Override
+    public String scheme() {
+        return spec.scheme();
+    }
+
+    @Override
+    public String namespace() {
+        return spec.namespace();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.copyOf(backend().capabilities());
+    }
+
+    @Override
+    public ServiceRegistry registry() {
+        ensureOpen();
+        return registry;
+    }
+
+    @Override
+    public Locks locks() {
+        ensureOpen();
+        return locks;
+    }
+
+    @Override
+    public ConfigStore config() {
+        ensureOpen();
+        return config;
+    }
+
+    @Override
+    public Elections elections() {
+        ensureOpen();
+        return elections;
+    }
+
+    @Override
+    public Health health() {
+        return Calls.await(healthAsync());
+    }
+
+    @Override
+    public CompletableFuture<Health> healthAsync() {
+        BackendSession b = backend();
+        long start = System.nanoTime();
+        return calls.read("health", b::status).thenApply(status -> new Health(spec.scheme(), state,
+                status.members(), status.leader(), Duration.ofNanos(System.nanoTime() - start)));
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (Subscription s : new ArrayList<>(subscriptions)) {
+            closeQuietly(s);
+        }
+        subscriptions.clear();
+        // Release everything in parallel, bounded by one operation timeout in all.
+        List<CompletableFuture<Void>> releases = new ArrayList<>();
+        for (SessionBound b : new ArrayList<>(bound)) {
+            bound.remove(b);
+            try {
+                releases.add(b.closeWithCoordinator());
+            } catch (RuntimeException e) {
+                LOG.warn("closing {} failed", b, e);
+            }
+        }
+        try {
+            CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                    .get(spec.operationTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.debug("not every release finished while closing {}", spec.uri());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pendingCleanups.clear();
+        BackendSession b = backend;
+        if (b != null) {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the backend session of {} failed", spec.uri(), e);
+            }
+        }
+        sessionExecutor.execute(() -> {
+            state = SessionState.CLOSED;
+            notifyListeners(SessionState.CLOSED);
+        });
+        // Let the last notifications (CLOSED, RELEASED...) go out, then stop the threads.
+        scheduler.schedule(this::shutdownExecutors, 200, TimeUnit.MILLISECONDS);
+    }
+
+    private void shutdownExecutors() {
+        events.shutdown();
+        scheduler.shutdown();
+    }
+
+    private static void closeQuietly(Subscription s) {
+        try {
+            s.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing a subscription failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Coordinator[" + spec.uri() + ", namespace " + spec.namespace() + ", " + state + "]";
+    }
+
+    /** Something whose life is bound to the session: a lease, a registration, a candidacy. */
+    interface SessionBound {
+        /** Told of every session state change, in order, on the session's serial executor. */
+        void sessionChanged(SessionState state);
+
+        /**
+         * The coordinator is closing: end at once and start the release on the engine (best effort).
+         *
+         * @return completes when the release is done or has failed
+         */
+        CompletableFuture<Void> closeWithCoordinator();
+    }
+}

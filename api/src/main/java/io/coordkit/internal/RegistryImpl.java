@@ -1,0 +1,78 @@
+package io.coordkit.internal;
+
+import io.coordkit.Subscription;
+import io.coordkit.naming.Registration;
+import io.coordkit.naming.SelectionStrategy;
+import io.coordkit.naming.ServiceInstance;
+import io.coordkit.naming.ServiceListener;
+import io.coordkit.naming.ServiceRegistry;
+import io.coordkit.spi.BackendRegistration;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** The core's service registry (REG-*). Internal. */
+final class RegistryImpl implements ServiceRegistry {
+    private final CoordinatorImpl coordinator;
+
+    RegistryImpl(CoordinatorImpl coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public Registration register(String service, ServiceInstance instance) {
+        return Calls.await(registerAsync(service, instance));
+    }
+
+    @Override
+    public CompletableFuture<Registration> registerAsync(String service, ServiceInstance instance) {
+        Validation.name("service", service);
+        Validation.notNull("instance", instance);
+        Validation.segment("instance id", instance.id());
+        Validation.address("instance address", instance.address());
+        Validation.metadata("instance metadata", instance.metadata());
+        coordinator.ensureOpen();
+        CompletableFuture<BackendRegistration> attempt = coordinator.calls()
+                .once("register '" + instance.id() + "' in service '" + service + "'",
+                        coordinator.calls().operationTimeout(),
+                        () -> coordinator.backend().registry().register(service, instance, false),
+                        late -> late.deregister().exceptionally(e -> null));
+        return Calls.relay(attempt, backendRegistration -> {
+            RegistrationImpl r = new RegistrationImpl(coordinator, service, instance, backendRegistration);
+            coordinator.bind(r);
+            return (Registration) r;
+        }, Registration::close);
+    }
+
+    @Override
+    public List<ServiceInstance> instances(String service) {
+        return Calls.await(instancesAsync(service));
+    }
+
+    @Override
+    public CompletableFuture<List<ServiceInstance>> instancesAsync(String service) {
+        Validation.name("service", service);
+        return coordinator.calls().read("instances of '" + service + "'",
+                () -> coordinator.backend().registry().instances(service));
+    }
+
+    @Override
+    public Subscription watch(String service, ServiceListener listener) {
+        Validation.name("service", service);
+        Validation.notNull("listener", listener);
+        SerialExecutor delivery = coordinator.newSerialExecutor("registry watch '" + service + "'");
+        return coordinator.track(coordinator.backend().registry().watch(service,
+                instances -> {
+                    List<ServiceInstance> copy = List.copyOf(instances);
+                    delivery.execute(() -> listener.membershipChanged(service, copy));
+                }));
+    }
+
+    @Override
+    public Optional<ServiceInstance> choose(String service, SelectionStrategy strategy) {
+        Validation.name("service", service);
+        Validation.notNull("strategy", strategy);
+        return strategy.select(service, instances(service));
+    }
+}
