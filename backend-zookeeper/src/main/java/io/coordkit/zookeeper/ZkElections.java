@@ -104,9 +104,9 @@ final class ZkElections implements ElectionBackend {
                         if (s == null) {
                             return create(path, data, what);
                         }
-                        if (s.getEphemeralOwner() == session.tracker().sessionId() && !active.containsKey(path)) {
-                            // ours but claimed by no candidacy: an earlier join whose answer was lost
-                            maybeOrphaned.remove(path);
+                        if (s.getEphemeralOwner() == session.tracker().sessionId() && maybeOrphaned.remove(path)
+                                && !active.containsKey(path)) {
+                            // ours, left by an earlier join whose answer was lost in a connection drop
                             return Async.run(session.executor(), what, (cb, ex) -> curator.setData()
                                             .withVersion(s.getVersion()).inBackground(cb, ex).forPath(path, data))
                                     .thenCompose(u -> Async.code(u) == Code.OK

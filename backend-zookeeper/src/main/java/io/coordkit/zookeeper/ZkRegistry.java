@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  *
  * <p>An existing node of the same id is judged by its ephemeral owner: a node of one of this coordinator's
  * former (lost) sessions is replaced when the core registers again ({@code renewal}); a node of the current
- * session that no registration claims (left by an attempt whose answer was lost in a connection drop) is
- * taken over; anything else belongs to another live session and is refused (REG-3).
+ * session left by an attempt whose answer was lost in a connection drop is taken over (and removed on the
+ * next reconnect if nobody registers it again); anything else belongs to a live registration and is refused
+ * (REG-3).
  */
 final class ZkRegistry implements RegistryBackend {
 
@@ -103,9 +104,8 @@ final class ZkRegistry implements RegistryBackend {
         }
         long owner = stat.getEphemeralOwner();
         SessionTracker tracker = session.tracker();
-        if (owner == tracker.sessionId() && !active.containsKey(path)) {
-            // ours, but claimed by no registration: an earlier attempt whose answer was lost. Take it over.
-            maybeOrphaned.remove(path);
+        if (owner == tracker.sessionId() && maybeOrphaned.remove(path) && !active.containsKey(path)) {
+            // ours, left by an earlier attempt whose answer was lost in a connection drop: take it over
             return setData(path, data, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
                 case OK -> CompletableFuture.completedFuture(e.getStat().getCzxid());
                 case BADVERSION, NONODE -> attempt(path, data, renewal, what, round + 1);
