@@ -139,6 +139,11 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         return "zookeeper://" + connectString() + "/" + namespace;
     }
 
+    /** @return the temporary directory of the server's data, or null before {@link #start()}; for tests */
+    synchronized Path baseDir() {
+        return baseDir;
+    }
+
     /** @return true while the server runs */
     public synchronized boolean isRunning() {
         return server != null;
