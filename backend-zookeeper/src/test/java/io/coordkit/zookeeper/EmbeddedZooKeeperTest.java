@@ -18,7 +18,8 @@ class EmbeddedZooKeeperTest {
     void servesClientsOnLoopbackAndCleansUp() throws Exception {
         Path dir;
         int port;
-        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper()) {
+        EmbeddedZooKeeper zk = new EmbeddedZooKeeper();
+        try {
             assertThatThrownBy(zk::connectString).isInstanceOf(IllegalStateException.class);
             assertThat(zk.start()).isSameAs(zk);
             port = zk.port();
@@ -45,6 +46,8 @@ class EmbeddedZooKeeperTest {
             zk.close(); // idempotent
             assertThat(zk.isRunning()).isFalse();
             assertThatThrownBy(zk::start).isInstanceOf(IllegalStateException.class);
+        } finally {
+            zk.close();
         }
         assertThat(Files.exists(dir)).as("data directory deleted").isFalse();
     }
