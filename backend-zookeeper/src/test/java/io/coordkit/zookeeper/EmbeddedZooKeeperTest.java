@@ -53,6 +53,25 @@ class EmbeddedZooKeeperTest {
     }
 
     @Test
+    void startRemovesTheDataOfKilledJvmsOnly() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path stale = Files.createTempDirectory("coordkit-zk-");
+        Files.writeString(stale.resolve("owner.pid"), Long.toString(dead.pid()));
+        Files.createDirectories(stale.resolve("data/version-2"));
+        Path alive = Files.createTempDirectory("coordkit-zk-");
+        Files.writeString(alive.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper().start()) {
+            assertThat(Files.exists(stale)).isFalse();
+            assertThat(alive).isDirectory();
+            assertThat(zk.baseDir().resolve("owner.pid")).hasContent(Long.toString(ProcessHandle.current().pid()));
+        } finally {
+            Files.deleteIfExists(alive.resolve("owner.pid"));
+            Files.deleteIfExists(alive);
+        }
+    }
+
+    @Test
     void twoServersRunSideBySide() {
         try (EmbeddedZooKeeper a = new EmbeddedZooKeeper().start();
              EmbeddedZooKeeper b = new EmbeddedZooKeeper().start()) {
