@@ -1,7 +1,13 @@
 package io.coordkit.cli;
 
+import io.coordkit.Coordinator;
 import io.coordkit.cli.demo.Demo;
+import io.coordkit.spi.CoordinationProvider;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.Locale;
+import java.util.ServiceLoader;
 
 /** {@code demo}: the four scenarios, live. */
 @Command(name = "demo",
@@ -25,7 +31,31 @@ final class DemoCommand extends Subcommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        Demo demo = new Demo(root.uriOrNull(), root.sessionTtlOrNull(), out());
+        String uri = root.uriOrNull();
+        if (uri != null) {
+            requireReachableFromOtherProcesses(uri);
+            try (Coordinator probe = connect()) {
+                // reachable within the command line's time limits (an unreachable backend exits with 3 here)
+                probe.sessionState();
+            }
+        }
+        Demo demo = new Demo(uri, root.sessionTtlOrNull(), out());
         return demo.run() ? ExitCode.OK : ExitCode.NOT_MET;
+    }
+
+    /** The demo's actors run in other JVMs: an in-process engine (such as {@code embedded:}) is out of reach. */
+    private void requireReachableFromOtherProcesses(String uri) {
+        int colon = uri.indexOf(':');
+        if (colon <= 0) {
+            return; // the core reports the malformed URI
+        }
+        String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+        for (CoordinationProvider p : ServiceLoader.load(CoordinationProvider.class)) {
+            if (p.schemes().contains(scheme) && !p.requiresEndpoints(scheme)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "the demo runs its actors in other "
+                        + "processes, which cannot reach the in-process engine of '" + scheme + ":'; leave out "
+                        + "--uri to run the demo on an embedded ZooKeeper that it serves to them");
+            }
+        }
     }
 }

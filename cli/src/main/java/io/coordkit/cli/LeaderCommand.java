@@ -76,7 +76,7 @@ final class LeaderCommand extends Subcommand {
             Election election = c.elections().election(name);
             reportSessionChanges(c, observe ? "observation goes on in a new session"
                     : "the candidacy ended with it and is not renewed");
-            try (Subscription ignored = election.observe(leader -> {
+            Subscription observation = election.observe(leader -> {
                 if (count != null && reports.get() >= count) {
                     return;
                 }
@@ -84,7 +84,8 @@ final class LeaderCommand extends Subcommand {
                 if (count != null && reports.incrementAndGet() >= count) {
                     hold.stop();
                 }
-            })) {
+            });
+            try (observation) {
                 if (observe) {
                     hold.await(timeout);
                     return count != null && reports.get() < count ? ExitCode.NOT_MET : ExitCode.OK;

@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "The fencing token is printed on standard error and given to COMMAND as $COORDKIT_FENCING_TOKEN "
                         + "(and the lock's name as $COORDKIT_LOCK): pass it to the resource you write to, and let "
                         + "the resource refuse tokens lower than the highest it has seen.",
-                "If the lock is lost while COMMAND runs (session expired), COMMAND is terminated and the exit code "
-                        + "is 5. Exit code 1 (or --conflict-exit-code) if the lock was not acquired within --wait.",
+                "If the lock is lost while COMMAND runs (session expired), COMMAND and what it started are "
+                        + "terminated (SIGTERM, SIGKILL after 5s) and the exit code is 5. Exit code 1 (or "
+                        + "--conflict-exit-code) if the lock was not acquired within --wait.",
                 "Example: coordctl lock jobs/nightly -- sh -c 'backup --fence \"$COORDKIT_FENCING_TOKEN\"'"})
 final class LockCommand extends Subcommand {
 
@@ -121,10 +122,19 @@ final class LockCommand extends Subcommand {
         return lost.get() ? ExitCode.ERROR : code;
     }
 
+    /** Ends the command and whatever it started (a shell's children too): SIGTERM, then SIGKILL after a grace. */
     private static void terminate(Process process) throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(TERMINATION_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TERMINATION_GRACE.toNanos();
+        for (ProcessHandle p : tree) {
+            long left = deadline - System.nanoTime();
+            try {
+                p.onExit().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                p.destroyForcibly();
+            }
         }
     }
 

@@ -48,7 +48,7 @@ final class WatchCommand extends Subcommand {
         AtomicInteger changes = new AtomicInteger();
         try (Hold hold = new Hold(); Coordinator c = connect()) {
             reportSessionChanges(c, "the watch goes on in a new session and starts with a RESYNC");
-            try (Subscription ignored = c.config().watch(prefix, event -> {
+            Subscription watch = c.config().watch(prefix, event -> {
                 if (count != null && changes.get() >= count) {
                     return;
                 }
@@ -57,7 +57,8 @@ final class WatchCommand extends Subcommand {
                         && changes.incrementAndGet() >= count) {
                     hold.stop();
                 }
-            })) {
+            });
+            try (watch) {
                 hold.await(timeout);
             }
         }

@@ -237,7 +237,8 @@ class CoordctlTest {
     @Test
     void lockHeldElsewhereIsNotAcquiredWithinTheWait() {
         try (Coordinator holder = Coordinators.connect(uri);
-             LockLease ignored = holder.locks().lock("jobs/busy").acquire(Duration.ofSeconds(5))) {
+             LockLease lease = holder.locks().lock("jobs/busy").acquire(Duration.ofSeconds(5))) {
+            assertThat(lease.isValid()).isTrue();
             Cli.Result r = cli("lock", "--wait", "0s", "jobs/busy", "--", "true");
             assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.NOT_MET);
             assertThat(r.err()).contains("jobs/busy", "not acquired");

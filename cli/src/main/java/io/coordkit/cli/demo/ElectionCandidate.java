@@ -27,10 +27,11 @@ final class ElectionCandidate {
             String id = a[1];
             try (Coordinator c = ActorIo.connect(uri, ttl)) {
                 Election election = c.elections().election(a[0]);
-                try (Subscription ignored = election.observe(leader -> ActorIo.emit("SEES",
+                Subscription observation = election.observe(leader -> ActorIo.emit("SEES",
                         leader.map(LeaderInfo::candidateId).orElse("none"),
                         leader.map(LeaderInfo::term).orElse(-1L)));
-                     Candidate ignored2 = election.join(id, Map.of("pid", Long.toString(ActorIo.pid())),
+                try (observation;
+                     Candidate candidate = election.join(id, Map.of("pid", Long.toString(ActorIo.pid())),
                              new LeadershipListener() {
                                  @Override
                                  public void elected(LeaderInfo leadership) {
@@ -42,7 +43,7 @@ final class ElectionCandidate {
                                      ActorIo.emit("REVOKED", id, reason);
                                  }
                              })) {
-                    ActorIo.emit("JOINED", id);
+                    ActorIo.emit("JOINED", candidate.id());
                     ActorIo.awaitEndOfInput();
                 }
             }

@@ -24,8 +24,8 @@ final class NamingInstance {
             String id = a[1];
             ServiceInstance instance = new ServiceInstance(id, a[2], Map.of("pid", Long.toString(ActorIo.pid())));
             try (Coordinator c = ActorIo.connect(uri, ttl);
-                 Registration ignored = c.registry().register(service, instance)) {
-                ActorIo.emit("REGISTERED", id, ActorIo.pid());
+                 Registration registration = c.registry().register(service, instance)) {
+                ActorIo.emit("REGISTERED", registration.instance().id(), ActorIo.pid());
                 ActorIo.awaitEndOfInput();
             }
         });
