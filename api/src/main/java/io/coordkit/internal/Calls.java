@@ -193,6 +193,41 @@ final class Calls {
     }
 
     /**
+     * Turns a backend result into what the caller gets, keeping SPI-8 when the caller gives up: cancelling the
+     * returned future cancels {@code upstream}, and a value that arrives after the caller cancelled is undone.
+     *
+     * @param upstream the backend call
+     * @param wrap     makes the caller's object from the backend's (may register it with the coordinator)
+     * @param undo     releases a wrapped object nobody will receive
+     */
+    static <T, R> CompletableFuture<R> relay(CompletableFuture<T> upstream, java.util.function.Function<T, R> wrap,
+                                             Consumer<R> undo) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        upstream.whenComplete((value, error) -> {
+            if (error != null) {
+                result.completeExceptionally(unwrap(error));
+                return;
+            }
+            R wrapped;
+            try {
+                wrapped = wrap.apply(value);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            if (!result.complete(wrapped)) {
+                undo.accept(wrapped);
+            }
+        });
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                upstream.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
      * Waits for a future on behalf of a blocking API method and rethrows its failure as is.
      */
     static <T> T await(CompletableFuture<T> future) {

@@ -61,24 +61,39 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
                 onRemoved(gen);
             }
         };
-        return coordinator.calls()
+        CompletableFuture<BackendCandidacy> attempt = coordinator.calls()
                 .once("join election '" + election + "' as '" + id + "'", coordinator.calls().operationTimeout(),
                         () -> coordinator.backend().elections().join(election, id, metadata, events),
-                        late -> late.withdraw().exceptionally(e -> null))
-                .thenAccept(candidacy -> {
-                    boolean stale;
-                    synchronized (this) {
-                        stale = ended || gen != generation;
-                        if (!stale) {
-                            backend = candidacy;
-                        }
-                    }
-                    if (stale) {
-                        candidacy.withdraw().exceptionally(e -> null);
-                    } else {
-                        coordinator.bind(this);
-                    }
-                });
+                        late -> late.withdraw().exceptionally(e -> null));
+        CompletableFuture<Void> joined = new CompletableFuture<>();
+        attempt.whenComplete((candidacy, error) -> {
+            if (error != null) {
+                joined.completeExceptionally(Calls.unwrap(error));
+                return;
+            }
+            boolean stale;
+            synchronized (this) {
+                stale = ended || gen != generation;
+                if (!stale) {
+                    backend = candidacy;
+                }
+            }
+            if (stale) {
+                candidacy.withdraw().exceptionally(e -> null);
+                joined.completeExceptionally(new CoordinationException("the candidacy of '" + id + "' in election '"
+                        + election + "' ended before the engine recorded it"));
+            } else {
+                coordinator.bind(this);
+                joined.complete(null);
+            }
+        });
+        joined.whenComplete((v, e) -> {
+            if (joined.isCancelled()) {
+                close();
+                attempt.cancel(true);
+            }
+        });
+        return joined;
     }
 
     private synchronized void onElected(long gen, LeaderInfo leadership) {

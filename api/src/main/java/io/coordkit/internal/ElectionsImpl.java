@@ -53,7 +53,8 @@ final class ElectionsImpl implements Elections {
             coordinator.ensureOpen();
             CandidateImpl candidate = new CandidateImpl(coordinator, name, candidateId, Map.copyOf(metadata),
                     listener);
-            return candidate.join().thenApply(v -> candidate);
+            // Cancelling ends the candidacy: a join that completes later sees it ended and withdraws (SPI-8).
+            return Calls.relay(candidate.join(), v -> (Candidate) candidate, Candidate::close);
         }
 
         @Override

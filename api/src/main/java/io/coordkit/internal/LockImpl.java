@@ -48,20 +48,8 @@ final class LockImpl implements DistributedLock {
     @Override
     public CompletableFuture<LockLease> acquireAsync(Duration timeout) {
         Validation.waitTime("timeout", timeout);
-        CompletableFuture<Optional<LockLease>> attempt = request(timeout);
-        CompletableFuture<LockLease> result = new CompletableFuture<>();
-        attempt.whenComplete((granted, error) -> {
-            if (error != null) {
-                result.completeExceptionally(Calls.unwrap(error));
-            } else if (granted.isEmpty()) {
-                result.completeExceptionally(new CoordinationTimeoutException(describe() + " was not acquired within "
-                        + Validation.human(timeout) + " (LCK-1)"));
-            } else if (!result.complete(granted.get())) {
-                granted.get().close(); // the caller cancelled meanwhile
-            }
-        });
-        cancelWith(result, attempt);
-        return result;
+        return Calls.relay(request(timeout), granted -> granted.orElseThrow(() -> new CoordinationTimeoutException(
+                describe() + " was not acquired within " + Validation.human(timeout) + " (LCK-1)")), LockLease::close);
     }
 
     /**
@@ -89,37 +77,15 @@ final class LockImpl implements DistributedLock {
                 .once("acquire " + describe(), limit,
                         () -> coordinator.backend().locks().acquire(request, onLost),
                         late -> late.ifPresent(this::releaseOrphan));
-        CompletableFuture<Optional<LockLease>> result = new CompletableFuture<>();
-        attempt.whenComplete((granted, error) -> {
-            if (error != null) {
-                result.completeExceptionally(Calls.unwrap(error));
-                return;
-            }
-            if (granted.isEmpty()) {
-                result.complete(Optional.empty());
-                return;
-            }
-            LeaseImpl lease;
+        return Calls.relay(attempt, granted -> granted.map(backendLease -> {
             synchronized (created) {
-                lease = new LeaseImpl(coordinator, name, describe(), granted.get());
+                LeaseImpl lease = new LeaseImpl(coordinator, name, describe(), backendLease);
                 created.set(lease);
                 coordinator.bind(lease);
                 lease.start(coordinator.sessionState(), lostEarly.get());
+                return (LockLease) lease;
             }
-            if (!result.complete(Optional.of(lease))) {
-                lease.close();
-            }
-        });
-        cancelWith(result, attempt);
-        return result;
-    }
-
-    private static void cancelWith(CompletableFuture<?> downstream, CompletableFuture<?> upstream) {
-        downstream.whenComplete((v, e) -> {
-            if (downstream.isCancelled()) {
-                upstream.cancel(true);
-            }
-        });
+        }), lease -> lease.ifPresent(LockLease::close));
     }
 
     /** A lease granted after the caller gave up is released at once (SPI-8). */

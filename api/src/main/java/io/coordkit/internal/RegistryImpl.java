@@ -6,6 +6,7 @@ import io.coordkit.naming.SelectionStrategy;
 import io.coordkit.naming.ServiceInstance;
 import io.coordkit.naming.ServiceListener;
 import io.coordkit.naming.ServiceRegistry;
+import io.coordkit.spi.BackendRegistration;
 
 import java.util.List;
 import java.util.Optional;
@@ -32,16 +33,16 @@ final class RegistryImpl implements ServiceRegistry {
         Validation.address("instance address", instance.address());
         Validation.metadata("instance metadata", instance.metadata());
         coordinator.ensureOpen();
-        return coordinator.calls()
+        CompletableFuture<BackendRegistration> attempt = coordinator.calls()
                 .once("register '" + instance.id() + "' in service '" + service + "'",
                         coordinator.calls().operationTimeout(),
                         () -> coordinator.backend().registry().register(service, instance, false),
-                        late -> late.deregister().exceptionally(e -> null))
-                .thenApply(backendRegistration -> {
-                    RegistrationImpl r = new RegistrationImpl(coordinator, service, instance, backendRegistration);
-                    coordinator.bind(r);
-                    return r;
-                });
+                        late -> late.deregister().exceptionally(e -> null));
+        return Calls.relay(attempt, backendRegistration -> {
+            RegistrationImpl r = new RegistrationImpl(coordinator, service, instance, backendRegistration);
+            coordinator.bind(r);
+            return (Registration) r;
+        }, Registration::close);
     }
 
     @Override
