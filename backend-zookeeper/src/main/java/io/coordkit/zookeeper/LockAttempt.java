@@ -1,0 +1,399 @@
+package io.coordkit.zookeeper;
+
+import io.coordkit.CoordinationException;
+import io.coordkit.SessionLostException;
+import io.coordkit.session.SessionState;
+import io.coordkit.spi.BackendLease;
+import io.coordkit.spi.LockKind;
+import io.coordkit.spi.LockRequest;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Watcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One acquisition of a lock, a read or write side, or a semaphore permit.
+ *
+ * <p>The recipe: create an ephemeral-sequential node {@code <kind>~NNNNNNNNNN} in the lock's directory (with
+ * Curator's protection, so a node whose create was cut off by a connection drop is found and deleted by
+ * Curator in the background), list the directory, order the members by sequence number, and decide:
+ *
+ * <ul>
+ *   <li>exclusive lock, write side: held if no member is earlier; else watch the immediate predecessor;</li>
+ *   <li>read side: held if no earlier member is a writer; else watch the nearest earlier writer;</li>
+ *   <li>semaphore of n permits: held if fewer than n members are earlier; else watch the n nearest earlier
+ *   members (the count of earlier members can only drop below n after one of those goes).</li>
+ * </ul>
+ *
+ * Each waiter watches only the members that can unblock it (no herd effect); a watched member's deletion
+ * triggers a new listing. Arrival order (sequence order) is service order: FAIR_LOCKS. The fencing token is the
+ * czxid of the attempt's own node: zxids are global, strictly increasing, and kept by a new ZooKeeper leader, so
+ * a lease acquired after another one was acquired always has the greater token (LCK-4, LCK-12).
+ *
+ * <p>A try ({@code maxWait} zero), a timed-out wait, a cancelled future and a failure all delete the attempt's
+ * node (LCK-7, SPI-8). A connection drop while waiting does not fail the attempt: it lists again on
+ * RECONNECTED; a lost session fails it. All steps run one at a time on a serial executor.
+ */
+final class LockAttempt {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LockAttempt.class);
+
+    /** A member node: optional Curator protection prefix, kind, '~', ten-digit sequence. */
+    private static final Pattern MEMBER =
+            Pattern.compile("(?:_c_[0-9a-fA-F-]{36}-)?(lock|read|write|permit)~(-?\\d+)");
+
+    private enum Phase { NEW, CREATING, WAITING, HELD, DONE }
+
+    private record Member(String name, String kind, long sequence) {
+    }
+
+    private record Watch(String path, Watcher watcher) {
+    }
+
+    private final ZkSession session;
+    private final CuratorFramework curator;
+    private final LockRequest request;
+    private final Runnable onLost;
+    private final Consumer<LockAttempt> finished;
+    private final String dir;
+    private final String label;
+    private final String what;
+    private final SerialExecutor serial;
+    private final CompletableFuture<Optional<BackendLease>> result = new CompletableFuture<>();
+
+    // confined to `serial`
+    private Phase phase = Phase.NEW;
+    private String ownPath;
+    private String ownName;
+    private long token;
+    private ScheduledFuture<?> timer;
+    private boolean listing;
+    private boolean listAgain;
+    private final List<Watch> watches = new ArrayList<>();
+
+    LockAttempt(ZkSession session, LockRequest request, Runnable onLost, Consumer<LockAttempt> finished) {
+        this.session = session;
+        this.curator = session.curator();
+        this.request = request;
+        this.onLost = onLost;
+        this.finished = finished;
+        this.dir = session.paths().lockDir(request.kind(), request.name());
+        this.label = label(request.kind());
+        this.what = "acquire of " + describe(request);
+        this.serial = new SerialExecutor(session.executor());
+    }
+
+    static String describe(LockRequest request) {
+        return switch (request.kind()) {
+            case EXCLUSIVE -> "lock '" + request.name() + "'";
+            case READ -> "read lock '" + request.name() + "'";
+            case WRITE -> "write lock '" + request.name() + "'";
+            case SEMAPHORE -> "semaphore '" + request.name() + "'";
+        };
+    }
+
+    CompletableFuture<Optional<BackendLease>> result() {
+        return result;
+    }
+
+    /** Creates the node and starts deciding. */
+    void start() {
+        serial.execute(() -> {
+            if (phase != Phase.NEW) {
+                return;
+            }
+            result.whenComplete((v, t) -> {
+                if (result.isCancelled()) {
+                    serial.execute(this::abandon);
+                }
+            });
+            if (!request.maxWait().isZero()) {
+                timer = session.schedule(() -> serial.execute(this::timedOut),
+                        Math.max(1, request.maxWait().toMillis()), TimeUnit.MILLISECONDS);
+            }
+            phase = Phase.CREATING;
+            Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
+                            .withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(cb, ex)
+                            .forPath(dir + "/" + label + Paths.MARK, new byte[0]))
+                    .whenComplete((e, t) -> serial.execute(() -> created(e, t)));
+        });
+    }
+
+    /** Fails the attempt before it started (a semaphore's permits did not match). */
+    void fail(Throwable t) {
+        serial.execute(() -> failNow(Errors.of(t, what)));
+    }
+
+    /** @param state the session's new state */
+    void sessionChanged(SessionState state) {
+        serial.execute(() -> {
+            switch (state) {
+                case LOST -> failNow(new SessionLostException(what + " failed: the session was lost"));
+                case CLOSED -> failNow(new CoordinationException(what + " failed: the session was closed"));
+                case RECONNECTED -> list();
+                default -> {
+                }
+            }
+        });
+    }
+
+    private void created(CuratorEvent e, Throwable t) {
+        if (t != null || Async.code(e) != Code.OK) {
+            if (phase != Phase.DONE) {
+                failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
+            }
+            return;
+        }
+        ownPath = e.getName();
+        ownName = ownPath.substring(ownPath.lastIndexOf('/') + 1);
+        if (phase == Phase.DONE) {
+            deleteOwnNode(); // timed out or cancelled while the create was in flight
+            return;
+        }
+        if (e.getStat() != null) {
+            token = e.getStat().getCzxid();
+            phase = Phase.WAITING;
+            list();
+            return;
+        }
+        Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().inBackground(cb, ex).forPath(ownPath))
+                .whenComplete((s, st) -> serial.execute(() -> {
+                    if (st != null || Async.code(s) != Code.OK) {
+                        failNow(st != null ? Errors.of(st, what) : Errors.of(s, what));
+                    } else if (phase == Phase.CREATING) {
+                        token = s.getStat().getCzxid();
+                        phase = Phase.WAITING;
+                        list();
+                    }
+                }));
+    }
+
+    private void list() {
+        if (phase != Phase.WAITING) {
+            return;
+        }
+        if (listing) {
+            listAgain = true;
+            return;
+        }
+        listing = true;
+        Async.run(session.executor(), what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
+                .whenComplete((e, t) -> serial.execute(() -> {
+                    listing = false;
+                    listed(e, t);
+                    if (listAgain) {
+                        listAgain = false;
+                        list();
+                    }
+                }));
+    }
+
+    private void listed(CuratorEvent e, Throwable t) {
+        if (phase != Phase.WAITING) {
+            return;
+        }
+        if (t != null || Async.code(e) != Code.OK) {
+            RuntimeException error = t != null ? Errors.of(t, what) : Errors.of(e, what);
+            if (Errors.isUnavailable(error)) {
+                LOG.debug("{}: listing failed ({}); listing again on reconnect", what, error.getMessage());
+            } else {
+                failNow(error);
+            }
+            return;
+        }
+        List<Member> members = members(e.getChildren());
+        int own = -1;
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).name().equals(ownName)) {
+                own = i;
+                break;
+            }
+        }
+        if (own < 0) {
+            failNow(new CoordinationException(what + " failed: its node " + ownPath
+                    + " disappeared (session expired or node deleted by another client)"));
+            return;
+        }
+        List<Member> blockers = blockers(members, own);
+        if (blockers.isEmpty()) {
+            acquired();
+        } else if (request.maxWait().isZero()) {
+            giveUp();
+        } else {
+            watch(blockers);
+        }
+    }
+
+    private List<Member> blockers(List<Member> members, int own) {
+        return switch (request.kind()) {
+            case EXCLUSIVE, WRITE -> own == 0 ? List.of() : List.of(members.get(own - 1));
+            case READ -> {
+                for (int i = own - 1; i >= 0; i--) {
+                    if (members.get(i).kind().equals("write")) {
+                        yield List.of(members.get(i));
+                    }
+                }
+                yield List.of();
+            }
+            case SEMAPHORE -> own < request.permits() ? List.of()
+                    : List.copyOf(members.subList(own - request.permits(), own));
+        };
+    }
+
+    private void watch(List<Member> blockers) {
+        removeWatches();
+        for (Member m : blockers) {
+            String path = dir + "/" + m.name();
+            Watcher w = event -> {
+                if (event.getType() != Watcher.Event.EventType.None) {
+                    serial.execute(this::list);
+                }
+            };
+            watches.add(new Watch(path, w));
+            Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().usingWatcher(w)
+                            .inBackground(cb, ex).forPath(path))
+                    .whenComplete((e, t) -> serial.execute(() -> {
+                        if (t != null || (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE)) {
+                            RuntimeException error = t != null ? Errors.of(t, what) : Errors.of(e, what);
+                            if (!Errors.isUnavailable(error)) {
+                                failNow(error);
+                            }
+                        } else if (Async.code(e) == Code.NONODE) {
+                            list(); // gone before the watch was set
+                        }
+                    }));
+        }
+    }
+
+    private void acquired() {
+        phase = Phase.HELD;
+        cancelTimer();
+        removeWatches();
+        finished.accept(this);
+        ZkLease lease = new ZkLease(session, describe(request), ownPath, token, onLost);
+        if (result.complete(Optional.of(lease))) {
+            lease.watch();
+        } else {
+            lease.release(); // the caller gave up meanwhile (SPI-8)
+        }
+    }
+
+    private void giveUp() {
+        end();
+        deleteOwnNode().whenComplete((v, t) -> result.complete(Optional.empty()));
+    }
+
+    private void timedOut() {
+        if (phase == Phase.HELD || phase == Phase.DONE) {
+            return;
+        }
+        boolean created = phase == Phase.WAITING;
+        end();
+        if (created) {
+            deleteOwnNode().whenComplete((v, t) -> result.complete(Optional.empty()));
+        } else {
+            result.complete(Optional.empty()); // the create in flight is deleted when it completes
+        }
+    }
+
+    private void abandon() {
+        if (phase == Phase.HELD || phase == Phase.DONE) {
+            return;
+        }
+        boolean created = phase == Phase.WAITING;
+        end();
+        if (created) {
+            deleteOwnNode();
+        }
+    }
+
+    private void failNow(RuntimeException error) {
+        if (phase == Phase.HELD || phase == Phase.DONE) {
+            return;
+        }
+        boolean created = phase == Phase.WAITING;
+        end();
+        if (created) {
+            deleteOwnNode();
+        }
+        result.completeExceptionally(error);
+    }
+
+    private void end() {
+        phase = Phase.DONE;
+        cancelTimer();
+        removeWatches();
+        finished.accept(this);
+    }
+
+    private CompletableFuture<Void> deleteOwnNode() {
+        String path = ownPath;
+        return Async.run(session.executor(), "delete of " + path, (cb, ex) -> curator.delete().guaranteed()
+                        .inBackground(cb, ex).forPath(path))
+                .handle((e, t) -> {
+                    if (t != null || (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE)) {
+                        LOG.debug("{}: deleting {} failed now ({}); Curator keeps trying while the session lives",
+                                what, path, t != null ? t.toString() : Async.code(e));
+                    }
+                    return null;
+                });
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void removeWatches() {
+        for (Watch w : watches) {
+            try {
+                curator.watchers().remove(w.watcher()).ofType(Watcher.WatcherType.Any).locally()
+                        .inBackground((c, e) -> { }, session.executor()).forPath(w.path());
+            } catch (Exception e) {
+                LOG.debug("could not remove the watch on {}: {}", w.path(), e.toString());
+            }
+        }
+        watches.clear();
+    }
+
+    private static List<Member> members(List<String> children) {
+        List<Member> members = new ArrayList<>();
+        for (String child : children) {
+            Matcher m = MEMBER.matcher(child);
+            if (m.matches()) {
+                members.add(new Member(child, m.group(1), Long.parseLong(m.group(2))));
+            }
+        }
+        members.sort(Comparator.comparingLong(Member::sequence));
+        return members;
+    }
+
+    /**
+     * @param kind a lock kind
+     * @return the label of its member nodes
+     */
+    static String label(LockKind kind) {
+        return switch (kind) {
+            case EXCLUSIVE -> "lock";
+            case READ -> "read";
+            case WRITE -> "write";
+            case SEMAPHORE -> "permit";
+        };
+    }
+}

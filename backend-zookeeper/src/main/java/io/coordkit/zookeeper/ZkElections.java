@@ -1,0 +1,401 @@
+package io.coordkit.zookeeper;
+
+import io.coordkit.CoordinationException;
+import io.coordkit.Subscription;
+import io.coordkit.election.LeaderInfo;
+import io.coordkit.session.SessionState;
+import io.coordkit.spi.BackendCandidacy;
+import io.coordkit.spi.ElectionBackend;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Leader elections: one ephemeral node {@code elections/<name>/candidate~<candidateId>} per candidate, holding
+ * its metadata, ordered by creation zxid (czxid).
+ *
+ * <ul>
+ *   <li>The leader is the candidate whose node is oldest (lowest czxid); its term is that czxid. A later
+ *   leader's node is younger than every earlier leader's, and zxids are global and survive ZooKeeper leader
+ *   failover, so terms strictly increase (ELE-3).</li>
+ *   <li>Naming the node after the candidate id makes the id unique among live candidates with one atomic
+ *   create: a duplicate fails with NODEEXISTS (and becomes a {@link CoordinationException}). The usual
+ *   sequential-node recipe would need a second node or a search to give the same guarantee.</li>
+ *   <li>Each candidate watches only its predecessor (by czxid) and its own node.</li>
+ *   <li>{@link BackendCandidacy#currentLeadership()} checks that the own node still exists, is owned by the
+ *   current session (the fix of CURATOR-696) and is the oldest.</li>
+ * </ul>
+ *
+ * Own recipe rather than Curator's LeaderLatch/LeaderSelector: those give up or retake leadership on connection
+ * states by themselves, while in coordkit the core decides, and their terms are not exposed.
+ */
+final class ZkElections implements ElectionBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZkElections.class);
+
+    /** A candidate node as listed: its id, path and stat. */
+    private record Entry(String id, String path, Stat stat) {
+    }
+
+    private final ZkSession session;
+    private final CuratorFramework curator;
+    private final Paths paths;
+    private final Map<String, ZkCandidacy> active = new ConcurrentHashMap<>();
+    private final Set<String> maybeOrphaned = ConcurrentHashMap.newKeySet();
+    private final Set<SnapshotWatch<Optional<LeaderInfo>>> observers = ConcurrentHashMap.newKeySet();
+    private final SessionTracker.Listener stateListener = this::stateChanged;
+
+    ZkElections(ZkSession session) {
+        this.session = session;
+        this.curator = session.curator();
+        this.paths = session.paths();
+        session.tracker().addListener(stateListener);
+    }
+
+    @Override
+    public CompletableFuture<BackendCandidacy> join(String election, String candidateId,
+                                                    Map<String, String> metadata, CandidacyListener listener) {
+        String path = paths.candidate(election, candidateId);
+        String what = "join of candidate '" + candidateId + "' to election '" + election + "'";
+        byte[] data = Codec.metadata(metadata);
+        CompletableFuture<BackendCandidacy> result = new CompletableFuture<>();
+        create(path, data, what).whenComplete((czxid, t) -> {
+            if (t != null) {
+                if (Errors.isUnavailable(t)) {
+                    maybeOrphaned.add(path);
+                }
+                result.completeExceptionally(Errors.unwrap(t));
+                return;
+            }
+            ZkCandidacy c = new ZkCandidacy(election, candidateId, path, czxid, Map.copyOf(metadata), listener);
+            active.put(path, c);
+            if (result.complete(c)) {
+                c.start();
+            } else {
+                c.withdraw(); // the caller gave up meanwhile (SPI-8)
+            }
+        });
+        return result;
+    }
+
+    private CompletableFuture<Long> create(String path, byte[] data, String what) {
+        return Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
+                        .withMode(CreateMode.EPHEMERAL).inBackground(cb, ex).forPath(path, data))
+                .thenCompose(e -> switch (Async.code(e)) {
+                    case OK -> e.getStat() != null ? CompletableFuture.completedFuture(e.getStat().getCzxid())
+                            : stat(path, what).thenApply(s -> s == null ? 0L : s.getCzxid());
+                    case NODEEXISTS -> stat(path, what).thenCompose(s -> {
+                        if (s == null) {
+                            return create(path, data, what);
+                        }
+                        if (s.getEphemeralOwner() == session.tracker().sessionId() && maybeOrphaned.remove(path)
+                                && !active.containsKey(path)) {
+                            // ours, left by an earlier join whose answer was lost in a connection drop
+                            return Async.run(session.executor(), what, (cb, ex) -> curator.setData()
+                                            .withVersion(s.getVersion()).inBackground(cb, ex).forPath(path, data))
+                                    .thenCompose(u -> Async.code(u) == Code.OK
+                                            ? CompletableFuture.completedFuture(u.getStat().getCzxid())
+                                            : Async.failed(Errors.of(u, what)));
+                        }
+                        return Async.failed(new CoordinationException(what + " failed: a candidate with this id "
+                                + "already takes part (session 0x" + Long.toHexString(s.getEphemeralOwner())
+                                + ")"));
+                    });
+                    default -> Async.failed(Errors.of(e, what));
+                });
+    }
+
+    @Override
+    public CompletableFuture<Optional<LeaderInfo>> leader(String election) {
+        return leader(election, "leader query of election '" + election + "'", 0);
+    }
+
+    private CompletableFuture<Optional<LeaderInfo>> leader(String election, String what, int round) {
+        return candidates(paths.election(election), what).thenCompose(list -> {
+            if (list.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<LeaderInfo>empty());
+            }
+            Entry first = list.get(0);
+            return Async.run(session.executor(), what, (cb, ex) -> curator.getData().inBackground(cb, ex)
+                            .forPath(first.path()))
+                    .thenCompose(e -> {
+                        Code code = Async.code(e);
+                        if (code == Code.OK && e.getStat().getCzxid() == first.stat().getCzxid()) {
+                            Map<String, String> md = Codec.metadata("candidate '" + first.id() + "'", e.getData());
+                            return CompletableFuture.completedFuture(Optional.of(
+                                    new LeaderInfo(first.id(), md, first.stat().getCzxid())));
+                        }
+                        if (code != Code.OK && code != Code.NONODE) {
+                            return Async.failed(Errors.of(e, what));
+                        }
+                        // the leader left (or came back) between listing and reading: look again
+                        return round < 8 ? leader(election, what, round + 1)
+                                : Async.failed(new CoordinationException(what + " failed: leadership kept changing"));
+                    });
+        });
+    }
+
+    /** @return the candidates of an election, oldest first */
+    private CompletableFuture<List<Entry>> candidates(String dir, String what) {
+        return Async.run(session.executor(), what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
+                .thenCompose(e -> {
+                    switch (Async.code(e)) {
+                        case OK:
+                            break;
+                        case NONODE:
+                            return CompletableFuture.completedFuture(List.<Entry>of());
+                        default:
+                            return Async.failed(Errors.of(e, what));
+                    }
+                    List<CompletableFuture<Entry>> stats = new ArrayList<>();
+                    for (String child : e.getChildren()) {
+                        if (child.startsWith(Paths.CANDIDATE)) {
+                            String path = Paths.child(dir, child);
+                            String id = child.substring(Paths.CANDIDATE.length());
+                            stats.add(stat(path, what).thenApply(s -> s == null ? null : new Entry(id, path, s)));
+                        }
+                    }
+                    return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> stats
+                            .stream()
+                            .map(CompletableFuture::join)
+                            .filter(Objects::nonNull)
+                            .sorted(Comparator.comparingLong(en -> en.stat().getCzxid()))
+                            .toList());
+                });
+    }
+
+    @Override
+    public Subscription observe(String election, Consumer<Optional<LeaderInfo>> observer) {
+        String what = "observer of election '" + election + "'";
+        SnapshotWatch<Optional<LeaderInfo>> w = new SnapshotWatch<>(session, paths.election(election),
+                Paths.CANDIDATE, what, () -> leader(election, what, 0), observer, observers::remove);
+        observers.add(w);
+        w.start();
+        return w;
+    }
+
+    void close() {
+        session.tracker().removeListener(stateListener);
+        observers.forEach(SnapshotWatch::close);
+        active.values().forEach(ZkCandidacy::end);
+    }
+
+    private void stateChanged(SessionState state) {
+        switch (state) {
+            case LOST -> {
+                active.values().forEach(ZkCandidacy::end);
+                active.clear();
+                maybeOrphaned.clear();
+            }
+            case RECONNECTED -> {
+                active.values().forEach(ZkCandidacy::reconnected);
+                maybeOrphaned.forEach(this::removeOrphan);
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void removeOrphan(String path) {
+        String what = "clean-up of " + path;
+        stat(path, what).thenCompose(s -> {
+            if (s == null || s.getEphemeralOwner() != session.tracker().sessionId() || active.containsKey(path)) {
+                maybeOrphaned.remove(path);
+                return CompletableFuture.completedFuture(null);
+            }
+            return delete(path, s.getVersion(), what).thenAccept(e -> maybeOrphaned.remove(path));
+        }).whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.debug("{} failed ({}); trying again on the next reconnect", what, t.toString());
+            }
+        });
+    }
+
+    private CompletableFuture<Stat> stat(String path, String what) {
+        return Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().inBackground(cb, ex)
+                        .forPath(path))
+                .thenApply(e -> switch (Async.code(e)) {
+                    case OK -> e.getStat();
+                    case NONODE -> null;
+                    default -> throw Errors.of(e, what);
+                });
+    }
+
+    private CompletableFuture<CuratorEvent> delete(String path, int version, String what) {
+        return Async.run(session.executor(), what, (cb, ex) -> curator.delete().withVersion(version)
+                .inBackground(cb, ex).forPath(path));
+    }
+
+    /**
+     * One candidacy. Tells its listener {@code elected} once, when its node becomes the oldest, and
+     * {@code removed} once, if its node disappears while the session lives. Steps run one at a time.
+     */
+    private final class ZkCandidacy implements BackendCandidacy {
+        private final String election;
+        private final String id;
+        private final String path;
+        private final String dir;
+        private final long czxid;
+        private final Map<String, String> metadata;
+        private final CandidacyListener listener;
+        private final long sessionId;
+        private final String what;
+        private final SerialExecutor serial = new SerialExecutor(session.executor());
+        private final Watcher watcher;
+        private volatile boolean ended;
+        // confined to `serial`
+        private boolean evaluating;
+        private boolean evaluateAgain;
+        private boolean electedSent;
+
+        ZkCandidacy(String election, String id, String path, long czxid, Map<String, String> metadata,
+                    CandidacyListener listener) {
+            this.election = election;
+            this.id = id;
+            this.path = path;
+            this.dir = paths.election(election);
+            this.czxid = czxid;
+            this.metadata = metadata;
+            this.listener = listener;
+            this.sessionId = session.tracker().sessionId();
+            this.what = "candidacy of '" + id + "' in election '" + election + "'";
+            this.watcher = event -> {
+                if (event.getType() != Watcher.Event.EventType.None) {
+                    serial.execute(this::evaluate);
+                }
+            };
+        }
+
+        void start() {
+            serial.execute(() -> {
+                watchNode(path);
+                evaluate();
+            });
+        }
+
+        void reconnected() {
+            serial.execute(() -> {
+                watchNode(path);
+                evaluate();
+            });
+        }
+
+        @Override
+        public CompletableFuture<Optional<LeaderInfo>> currentLeadership() {
+            String w = "leadership check of " + what;
+            return stat(path, w).thenCompose(s -> {
+                if (s == null || s.getCzxid() != czxid || s.getEphemeralOwner() != session.tracker().sessionId()) {
+                    return CompletableFuture.completedFuture(Optional.<LeaderInfo>empty());
+                }
+                return candidates(dir, w).thenApply(list -> !list.isEmpty() && list.get(0).stat().getCzxid() == czxid
+                        ? Optional.of(new LeaderInfo(id, metadata, czxid)) : Optional.<LeaderInfo>empty());
+            });
+        }
+
+        @Override
+        public CompletableFuture<Void> withdraw() {
+            end();
+            String w = "withdrawal of " + what;
+            return stat(path, w).thenCompose(s -> {
+                if (s == null || s.getCzxid() != czxid) {
+                    return CompletableFuture.<Void>completedFuture(null); // gone, or not ours any more
+                }
+                return delete(path, s.getVersion(), w).thenApply(e -> {
+                    if (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE) {
+                        throw Errors.of(e, w);
+                    }
+                    return null;
+                });
+            });
+        }
+
+        void end() {
+            ended = true;
+            active.remove(path, this);
+        }
+
+        private void evaluate() {
+            if (ended) {
+                return;
+            }
+            if (evaluating) {
+                evaluateAgain = true;
+                return;
+            }
+            evaluating = true;
+            candidates(dir, what).whenComplete((list, t) -> serial.execute(() -> {
+                evaluating = false;
+                evaluated(list, t);
+                if (evaluateAgain) {
+                    evaluateAgain = false;
+                    evaluate();
+                }
+            }));
+        }
+
+        private void evaluated(List<Entry> list, Throwable t) {
+            if (ended) {
+                return;
+            }
+            if (t != null) {
+                // unavailable: evaluated again on reconnect; lost: the core ends the candidacy
+                LOG.debug("{}: evaluation failed ({})", what, Errors.unwrap(t).getMessage());
+                return;
+            }
+            int own = -1;
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i).stat().getCzxid() == czxid) {
+                    own = i;
+                    break;
+                }
+            }
+            if (own < 0) {
+                if (session.tracker().sessionId() == sessionId && session.tracker().state() != SessionState.LOST) {
+                    end();
+                    LOG.warn("{}: its node {} was deleted while the session lives", what, path);
+                    listener.removed();
+                }
+                return;
+            }
+            if (own == 0) {
+                if (!electedSent) {
+                    electedSent = true;
+                    listener.elected(new LeaderInfo(id, metadata, czxid));
+                }
+                return;
+            }
+            watchNode(list.get(own - 1).path());
+        }
+
+        private void watchNode(String node) {
+            Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().usingWatcher(watcher)
+                            .inBackground(cb, ex).forPath(node))
+                    .whenComplete((e, t) -> {
+                        if (t == null && Async.code(e) == Code.NONODE) {
+                            serial.execute(this::evaluate); // gone before the watch was set
+                        }
+                    });
+        }
+
+        @Override
+        public String toString() {
+            return "ZkCandidacy[" + election + "/" + id + ", term " + czxid + "]";
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.coordkit.zookeeper;
+
+import io.coordkit.session.SessionState;
+import io.coordkit.spi.BackendLease;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Watcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A held lease: its ephemeral node and fencing token (the node's czxid). An exists-watch on the node tells
+ * when the node disappears while the session lives (deleted by another client or an operator): then
+ * {@code onLost} runs once. Losses through the session (expiry) are the core's business.
+ */
+final class ZkLease implements BackendLease {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZkLease.class);
+
+    private final ZkSession session;
+    private final CuratorFramework curator;
+    private final String what;
+    private final String path;
+    private final long token;
+    private final Runnable onLost;
+    private final long sessionId;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final Watcher watcher;
+    private final SessionTracker.Listener stateListener = this::stateChanged;
+
+    ZkLease(ZkSession session, String what, String path, long token, Runnable onLost) {
+        this.session = session;
+        this.curator = session.curator();
+        this.what = what;
+        this.path = path;
+        this.token = token;
+        this.onLost = onLost;
+        this.sessionId = session.tracker().sessionId();
+        this.watcher = event -> {
+            switch (event.getType()) {
+                case NodeDeleted -> lost();
+                case None -> {
+                }
+                default -> arm(); // one-shot watch used up by another change: set it again
+            }
+        };
+    }
+
+    @Override
+    public long fencingToken() {
+        return token;
+    }
+
+    @Override
+    public CompletableFuture<Void> release() {
+        end();
+        String w = "release of " + what;
+        return Async.run(session.executor(), w, (cb, ex) -> curator.delete().guaranteed().inBackground(cb, ex)
+                        .forPath(path))
+                .thenApply(e -> {
+                    if (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE) {
+                        // the guaranteed delete goes on in the background while the session lives
+                        throw Errors.of(e, w);
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public String toString() {
+        return "ZkLease[" + what + ", " + path + ", token " + token + "]";
+    }
+
+    /** Starts watching the node. */
+    void watch() {
+        session.tracker().addListener(stateListener);
+        if (ended.get()) {
+            session.tracker().removeListener(stateListener); // released before it was watched
+        } else {
+            arm();
+        }
+    }
+
+    private void arm() {
+        if (ended.get()) {
+            return;
+        }
+        String w = "watch of " + what;
+        Async.run(session.executor(), w, (cb, ex) -> curator.checkExists().usingWatcher(watcher)
+                        .inBackground(cb, ex).forPath(path))
+                .whenComplete((e, t) -> {
+                    if (t == null && Async.code(e) == Code.NONODE) {
+                        lost();
+                    } else if (t != null || Async.code(e) != Code.OK) {
+                        LOG.debug("{}: could not watch {} ({}); trying again on reconnect", what, path,
+                                t != null ? t.toString() : Async.code(e));
+                    }
+                });
+    }
+
+    private void stateChanged(SessionState state) {
+        switch (state) {
+            case RECONNECTED -> arm(); // the client restored the watch; this covers a watch that failed to set
+            case LOST, CLOSED -> end();  // the core reports losses through the session
+            default -> {
+            }
+        }
+    }
+
+    private void lost() {
+        if (session.tracker().state() == SessionState.LOST || session.tracker().sessionId() != sessionId) {
+            end();
+            return;
+        }
+        if (ended.compareAndSet(false, true)) {
+            session.tracker().removeListener(stateListener);
+            LOG.warn("{}: its node {} was deleted while the session lives; the lease is lost", what, path);
+            try {
+                session.executor().execute(onLost);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("{}: session closed before onLost could run", what);
+            }
+        }
+    }
+
+    private void end() {
+        if (ended.compareAndSet(false, true)) {
+            session.tracker().removeListener(stateListener);
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package io.coordkit.zookeeper;
+
+import io.coordkit.BackendUnavailableException;
+import io.coordkit.Capability;
+import io.coordkit.Credentials;
+import io.coordkit.spi.BackendSession;
+import io.coordkit.spi.ConnectionSpec;
+import io.coordkit.spi.ElectionBackend;
+import io.coordkit.spi.EngineStatus;
+import io.coordkit.spi.KvBackend;
+import io.coordkit.spi.LockBackend;
+import io.coordkit.spi.RegistryBackend;
+import io.coordkit.spi.SessionEvents;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One coordkit session on ZooKeeper: a Curator client whose ZooKeeper session is the coordkit session.
+ *
+ * <p>Curator is configured to never retry ({@code RetryNTimes(0, 0)}; the core retries reads), with the
+ * session TTL as session timeout, the connect timeout (at most the TTL) as the time an operation waits for a
+ * connection, no ensemble tracking (the URI's
+ * hosts are used as given) and, with credentials, digest authentication and {@code CREATOR_ALL} ACLs.
+ * Every operation runs in the background with its callback on this session's executor.
+ */
+final class ZkSession implements BackendSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZkSession.class);
+
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(
+            Capability.FENCING_SURVIVES_FAILOVER,
+            Capability.FAIR_LOCKS,
+            Capability.READ_WRITE_LOCKS,
+            Capability.SEMAPHORES,
+            Capability.LINEARIZABLE_CONFIG,
+            Capability.SESSION_SURVIVES_LEADER_FAILOVER,
+            Capability.DURABLE_ACROSS_FAILOVER,
+            Capability.REPORTS_ENGINE_LEADER));
+
+    private final ConnectionSpec spec;
+    private final String connectString;
+    private final EmbeddedZooKeeper embedded;
+    private final CuratorFramework curator;
+    private final SessionTracker tracker;
+    private final Paths paths;
+    private final ThreadPoolExecutor executor;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ZkKv kv;
+    private final ZkLocks locks;
+    private final ZkRegistry registry;
+    private final ZkElections elections;
+    private volatile boolean closed;
+
+    private ZkSession(ConnectionSpec spec, String connectString, EmbeddedZooKeeper embedded, SessionEvents events) {
+        this.spec = spec;
+        this.connectString = connectString;
+        this.embedded = embedded;
+        this.paths = new Paths(spec.namespace());
+        int id = SESSIONS.incrementAndGet();
+        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), daemonThreads("coordkit-zk-" + id + "-"));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("coordkit-zk-" + id + "-timer-"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+
+        int operationMs = millis(spec.operationTimeout());
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .sessionTimeoutMs(millis(spec.sessionTtl()))
+                // how long an operation waits for a connection; never longer than the session could live
+                .connectionTimeoutMs(Math.min(millis(spec.connectTimeout()), millis(spec.sessionTtl())))
+                .retryPolicy(new RetryNTimes(0, 0))
+                .ensembleTracker(false)
+                .maxCloseWaitMs(Math.max(1, operationMs / 2))
+                .waitForShutdownTimeoutMs(Math.max(1, operationMs / 2))
+                .threadFactory(daemonThreads("coordkit-zk-" + id + "-curator-"));
+        if (spec.credentials().isPresent()) {
+            Credentials c = spec.credentials().get();
+            builder.authorization("digest", (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))
+                    .aclProvider(new CreatorAcls());
+        }
+        this.curator = builder.build();
+        this.tracker = new SessionTracker(events, this::currentSessionId, spec.uri());
+        this.curator.getConnectionStateListenable().addListener(tracker);
+        this.kv = new ZkKv(this);
+        this.locks = new ZkLocks(this);
+        this.registry = new ZkRegistry(this);
+        this.elections = new ZkElections(this);
+    }
+
+    private static final AtomicInteger SESSIONS = new AtomicInteger();
+
+    /**
+     * Opens a session and waits for it.
+     *
+     * @param spec          the connection options
+     * @param connectString the ZooKeeper connect string
+     * @param embedded      an in-process server this session owns and stops on close, or null
+     * @param events        where session states go
+     * @return the connected session
+     * @throws BackendUnavailableException if no session was established within the connect timeout; everything
+     *                                     opened (including the embedded server) is closed again
+     */
+    static ZkSession open(ConnectionSpec spec, String connectString, EmbeddedZooKeeper embedded,
+                          SessionEvents events) {
+        ZkSession session = new ZkSession(spec, connectString, embedded, events);
+        boolean connected = false;
+        try {
+            session.curator.start();
+            connected = session.curator.blockUntilConnected(millis(spec.connectTimeout()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.close();
+            throw new BackendUnavailableException("interrupted while connecting to " + spec.uri(), e);
+        } catch (RuntimeException e) {
+            session.close();
+            throw new BackendUnavailableException("could not connect to " + spec.uri() + ": " + e.getMessage(), e);
+        }
+        long id = session.currentSessionId();
+        if (!connected || id == 0) {
+            session.close();
+            throw new BackendUnavailableException("could not open a ZooKeeper session at " + spec.uri()
+                    + " within the connect timeout of " + spec.connectTimeout());
+        }
+        session.tracker.connected(id);
+        session.checkNegotiatedTimeout();
+        LOG.info("{}: session 0x{} open (namespace {})", spec.uri(), Long.toHexString(id), spec.namespace());
+        return session;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public KvBackend kv() {
+        return kv;
+    }
+
+    @Override
+    public LockBackend locks() {
+        return locks;
+    }
+
+    @Override
+    public RegistryBackend registry() {
+        return registry;
+    }
+
+    @Override
+    public ElectionBackend elections() {
+        return elections;
+    }
+
+    @Override
+    public CompletableFuture<EngineStatus> status() {
+        return StatusProbe.probe(connectString, spec.operationTimeout(), executor, detail());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        tracker.close();
+        kv.close();
+        registry.close();
+        elections.close();
+        locks.close();
+        try {
+            curator.close();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: closing the ZooKeeper client failed: {}", spec.uri(), e.toString());
+        }
+        scheduler.shutdownNow();
+        executor.shutdown();
+        if (embedded != null) {
+            embedded.close();
+        }
+        LOG.info("{}: closed", spec.uri());
+    }
+
+    @Override
+    public String toString() {
+        return "ZkSession[" + spec.uri() + ", session 0x" + Long.toHexString(tracker.sessionId()) + "]";
+    }
+
+    // ---- for the primitives
+
+    /** @return the Curator client */
+    CuratorFramework curator() {
+        return curator;
+    }
+
+    /** @return the paths of this namespace */
+    Paths paths() {
+        return paths;
+    }
+
+    /** @return where callbacks and completions run */
+    Executor executor() {
+        return executor;
+    }
+
+    /** @return the connection options */
+    ConnectionSpec spec() {
+        return spec;
+    }
+
+    /** @return the session state tracker */
+    SessionTracker tracker() {
+        return tracker;
+    }
+
+    /** @return true once closed */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * @return the current raw ZooKeeper handle (it changes with every new session)
+     * @throws Exception if Curator has none
+     */
+    ZooKeeper zooKeeper() throws Exception {
+        return curator.getZookeeperClient().getZooKeeper();
+    }
+
+    /**
+     * Runs a task later on the session executor; does nothing once closed.
+     *
+     * @param task  the task
+     * @param delay the delay
+     * @param unit  its unit
+     * @return the scheduled task, or null if closed
+     */
+    ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        try {
+            return scheduler.schedule(() -> {
+                try {
+                    executor.execute(task);
+                } catch (RejectedExecutionException e) {
+                    // closed meanwhile
+                }
+            }, delay, unit);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private long currentSessionId() {
+        try {
+            ZooKeeper zk = zooKeeper();
+            return zk.getState().isConnected() ? zk.getSessionId() : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private void checkNegotiatedTimeout() {
+        try {
+            int negotiated = zooKeeper().getSessionTimeout();
+            if (negotiated != millis(spec.sessionTtl())) {
+                LOG.warn("{}: asked for a session TTL of {} but the server granted {} ms (see its min/"
+                                + "maxSessionTimeout); the granted TTL applies", spec.uri(), spec.sessionTtl(),
+                        negotiated);
+            }
+        } catch (Exception e) {
+            LOG.debug("could not read the negotiated session timeout", e);
+        }
+    }
+
+    private String detail() {
+        try {
+            return "session 0x" + Long.toHexString(tracker.sessionId()) + ", negotiated session timeout "
+                    + zooKeeper().getSessionTimeout() + " ms";
+        } catch (Exception e) {
+            return "session 0x" + Long.toHexString(tracker.sessionId());
+        }
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** With credentials: nodes are readable and writable by their creator only; {@code /coordkit} is shared. */
+    private static final class CreatorAcls implements ACLProvider {
+        @Override
+        public List<ACL> getDefaultAcl() {
+            return ZooDefs.Ids.CREATOR_ALL_ACL;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+            return Paths.ROOT.equals(path) ? ZooDefs.Ids.OPEN_ACL_UNSAFE : ZooDefs.Ids.CREATOR_ALL_ACL;
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package io.coordkit.zookeeper;
+
+import io.coordkit.CoordinationException;
+import io.coordkit.SessionLostException;
+import io.coordkit.session.SessionState;
+import io.coordkit.spi.BackendLease;
+import io.coordkit.spi.LockKind;
+import io.coordkit.spi.LockRequest;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Locks, read-write locks and semaphores through the SPI on a real server (SPEC.md LCK-*). */
+class ZkLocksTest extends ZkTestSupport {
+
+    private static final Duration LONG = Duration.ofSeconds(30);
+    private static final Runnable NOTHING = () -> { };
+
+    private static LockRequest lock(String name, Duration wait) {
+        return new LockRequest(name, LockKind.EXCLUSIVE, 1, wait);
+    }
+
+    private static BackendLease held(CompletableFuture<Optional<BackendLease>> f) {
+        Optional<BackendLease> lease = get(f);
+        assertThat(lease).as("lease").isPresent();
+        return lease.get();
+    }
+
+    private List<String> members(String area, String name) throws Exception {
+        ZooKeeper raw = rawClient();
+        String dir = base() + "/" + area + "/" + name;
+        return raw.exists(dir, false) == null ? List.of()
+                : raw.getChildren(dir, false).stream().filter(c -> c.contains("~")).toList();
+    }
+
+    @Test
+    void exclusiveLockExcludesAndHandsOverWithGreaterTokens() throws Exception {
+        ZkSession a = open();
+        ZkSession b = open();
+        BackendLease first = held(a.locks().acquire(lock("orders/42", Duration.ZERO), NOTHING));
+        assertThat(get(b.locks().acquire(lock("orders/42", Duration.ZERO), NOTHING))).as("try while held").isEmpty();
+
+        CompletableFuture<Optional<BackendLease>> waiting = b.locks().acquire(lock("orders/42", LONG), NOTHING);
+        await().atMost(PATIENCE).until(() -> members("locks", "orders/42").size() == 2);
+        assertThat(waiting).isNotDone();
+        // released from another thread than the one that acquired it: leases belong to the session
+        CompletableFuture.runAsync(() -> get(first.release())).get();
+        BackendLease second = held(waiting);
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        get(second.release());
+        assertThat(members("locks", "orders/42")).isEmpty();
+    }
+
+    @Test
+    void failedTriesAndTimeoutsLeaveNoTrace() throws Exception {
+        ZkSession a = open();
+        ZkSession b = open();
+        BackendLease lease = held(a.locks().acquire(lock("l", Duration.ZERO), NOTHING));
+        assertThat(get(b.locks().acquire(lock("l", Duration.ZERO), NOTHING))).isEmpty();
+        assertThat(members("locks", "l")).hasSize(1);
+        long start = System.nanoTime();
+        assertThat(get(b.locks().acquire(lock("l", Duration.ofMillis(300)), NOTHING))).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(members("locks", "l")).hasSize(1);
+        get(lease.release());
+    }
+
+    @Test
+    void aCancelledAcquireLeavesNoTrace() throws Exception {
+        ZkSession a = open();
+        ZkSession b = open();
+        BackendLease lease = held(a.locks().acquire(lock("l", Duration.ZERO), NOTHING));
+        CompletableFuture<Optional<BackendLease>> waiting = b.locks().acquire(lock("l", LONG), NOTHING);
+        await().atMost(PATIENCE).until(() -> members("locks", "l").size() == 2);
+        waiting.cancel(true);
+        await().atMost(PATIENCE).until(() -> members("locks", "l").size() == 1);
+        get(lease.release());
+        // the cancelled attempt does not take the lock behind the caller's back
+        assertThat(members("locks", "l")).isEmpty();
+        held(a.locks().acquire(lock("l", Duration.ZERO), NOTHING));
+    }
+
+    @Test
+    void waitersAreServedInArrivalOrder() throws Exception {
+        ZkSession holder = open();
+        BackendLease lease = held(holder.locks().acquire(lock("fair", Duration.ZERO), NOTHING));
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Optional<BackendLease>>> waiters = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ZkSession s = open();
+            int n = i;
+            CompletableFuture<Optional<BackendLease>> f = s.locks().acquire(lock("fair", LONG), NOTHING);
+            f.thenAccept(l -> order.add(n));
+            waiters.add(f);
+            int expected = i + 2;
+            await().atMost(PATIENCE).until(() -> members("locks", "fair").size() == expected);
+        }
+        get(lease.release());
+        long lastToken = lease.fencingToken();
+        for (int i = 0; i < waiters.size(); i++) {
+            BackendLease l = held(waiters.get(i));
+            assertThat(l.fencingToken()).isGreaterThan(lastToken);
+            lastToken = l.fencingToken();
+            assertThat(order).containsExactly(java.util.stream.IntStream.rangeClosed(0, i).boxed().toArray(Integer[]::new));
+            get(l.release());
+        }
+    }
+
+    @Test
+    void notReentrantForTheSameSession() {
+        ZkSession a = open();
+        BackendLease lease = held(a.locks().acquire(lock("once", Duration.ZERO), NOTHING));
+        assertThat(get(a.locks().acquire(lock("once", Duration.ofMillis(200)), NOTHING))).isEmpty();
+        get(lease.release());
+        held(a.locks().acquire(lock("once", Duration.ZERO), NOTHING));
+    }
+
+    @Test
+    void aLeaseWhoseNodeIsDeletedByOthersIsLost() throws Exception {
+        ZkSession a = open();
+        AtomicInteger lost = new AtomicInteger();
+        BackendLease lease = held(a.locks().acquire(lock("l", Duration.ZERO), lost::incrementAndGet));
+        String node = members("locks", "l").get(0);
+        rawClient().delete(base() + "/locks/l/" + node, -1);
+        await().atMost(PATIENCE).until(() -> lost.get() == 1);
+        get(lease.release()); // a lease already gone counts as released
+        assertThat(lost.get()).isEqualTo(1);
+    }
+
+    @Test
+    void releasingDoesNotReportALoss() {
+        ZkSession a = open();
+        AtomicInteger lost = new AtomicInteger();
+        BackendLease lease = held(a.locks().acquire(lock("l", Duration.ZERO), lost::incrementAndGet));
+        get(lease.release());
+        held(a.locks().acquire(lock("l", Duration.ZERO), NOTHING));
+        assertThat(lost.get()).isZero();
+    }
+
+    @Test
+    void aLostSessionFreesItsLockAndFailsItsWaits() throws Exception {
+        Recorder aStates = new Recorder();
+        ZkSession a = open(aStates);
+        ZkSession b = open();
+        ZkSession c = open();
+        BackendLease aLease = held(a.locks().acquire(lock("x", Duration.ZERO), NOTHING));
+        CompletableFuture<Optional<BackendLease>> bWaits = b.locks().acquire(lock("x", LONG), NOTHING);
+        await().atMost(PATIENCE).until(() -> members("locks", "x").size() == 2);
+        BackendLease cLease = held(c.locks().acquire(lock("y", Duration.ZERO), NOTHING));
+        CompletableFuture<Optional<BackendLease>> aWaits = a.locks().acquire(lock("y", LONG), NOTHING);
+        await().atMost(PATIENCE).until(() -> members("locks", "y").size() == 2);
+
+        expire(a);
+        BackendLease bLease = held(bWaits);
+        assertThat(bLease.fencingToken()).isGreaterThan(aLease.fencingToken());
+        assertThat(failure(aWaits)).isInstanceOf(SessionLostException.class);
+        awaitStates(aStates, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED);
+        assertThat(members("locks", "y")).hasSize(1);
+        get(cLease.release());
+        get(bLease.release());
+    }
+
+    @Test
+    void aWaitSurvivesAShortDisconnect() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = open();
+        ZkSession b = open(states);
+        BackendLease lease = held(a.locks().acquire(lock("d", Duration.ZERO), NOTHING));
+        CompletableFuture<Optional<BackendLease>> waiting = b.locks().acquire(lock("d", LONG), NOTHING);
+        await().atMost(PATIENCE).until(() -> members("locks", "d").size() == 2);
+        server.stopServer();
+        await().atMost(PATIENCE).until(() -> states.states.contains(SessionState.SUSPENDED));
+        server.restartServer();
+        awaitStates(states, SessionState.SUSPENDED, SessionState.RECONNECTED);
+        assertThat(waiting).isNotDone();
+        get(lease.release());
+        held(waiting);
+    }
+
+    @Test
+    void readersShareWritersExcludeAndArrivalOrderHolds() throws Exception {
+        ZkSession s1 = open();
+        ZkSession s2 = open();
+        ZkSession s3 = open();
+        ZkSession s4 = open();
+        BackendLease r1 = held(s1.locks().acquire(new LockRequest("rw", LockKind.READ, 1, Duration.ZERO), NOTHING));
+        BackendLease r2 = held(s2.locks().acquire(new LockRequest("rw", LockKind.READ, 1, Duration.ZERO), NOTHING));
+        assertThat(get(s3.locks().acquire(new LockRequest("rw", LockKind.WRITE, 1, Duration.ZERO), NOTHING))).isEmpty();
+        CompletableFuture<Optional<BackendLease>> w = s3.locks().acquire(new LockRequest("rw", LockKind.WRITE, 1, LONG),
+                NOTHING);
+        await().atMost(PATIENCE).until(() -> members("rwlocks", "rw").size() == 3);
+        // a reader arriving after a waiting writer waits for it
+        CompletableFuture<Optional<BackendLease>> r3 = s4.locks().acquire(new LockRequest("rw", LockKind.READ, 1, LONG),
+                NOTHING);
+        await().atMost(PATIENCE).until(() -> members("rwlocks", "rw").size() == 4);
+        get(r1.release());
+        assertThat(w).isNotDone();
+        get(r2.release());
+        BackendLease wl = held(w);
+        assertThat(wl.fencingToken()).isGreaterThan(Math.max(r1.fencingToken(), r2.fencingToken()));
+        assertThat(r3).isNotDone();
+        get(wl.release());
+        BackendLease r3l = held(r3);
+        assertThat(r3l.fencingToken()).isGreaterThan(wl.fencingToken());
+        get(r3l.release());
+    }
+
+    @Test
+    void semaphoreAdmitsPermitsHoldersAndWatchesTheRightNodes() throws Exception {
+        List<ZkSession> s = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            s.add(open());
+        }
+        LockRequest now = new LockRequest("pool", LockKind.SEMAPHORE, 2, Duration.ZERO);
+        LockRequest wait = new LockRequest("pool", LockKind.SEMAPHORE, 2, LONG);
+        BackendLease a = held(s.get(0).locks().acquire(now, NOTHING));
+        BackendLease b = held(s.get(1).locks().acquire(now, NOTHING));
+        assertThat(get(s.get(2).locks().acquire(now, NOTHING))).isEmpty();
+        CompletableFuture<Optional<BackendLease>> c = s.get(2).locks().acquire(wait, NOTHING);
+        await().atMost(PATIENCE).until(() -> members("semaphores", "pool").size() == 3);
+        CompletableFuture<Optional<BackendLease>> d = s.get(3).locks().acquire(wait, NOTHING);
+        await().atMost(PATIENCE).until(() -> members("semaphores", "pool").size() == 4);
+        // releasing the second holder admits c; releasing the first (which d does not watch directly at first)
+        // admits d
+        get(b.release());
+        BackendLease cl = held(c);
+        assertThat(d).isNotDone();
+        get(a.release());
+        BackendLease dl = held(d);
+        assertThat(dl.fencingToken()).isGreaterThan(cl.fencingToken());
+        assertThat(cl.fencingToken()).isGreaterThan(b.fencingToken());
+    }
+
+    @Test
+    void aSemaphoreWaiterGivingUpDoesNotStrandTheOneBehind() throws Exception {
+        List<ZkSession> s = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            s.add(open());
+        }
+        LockRequest now = new LockRequest("pool", LockKind.SEMAPHORE, 2, Duration.ZERO);
+        LockRequest wait = new LockRequest("pool", LockKind.SEMAPHORE, 2, LONG);
+        BackendLease a = held(s.get(0).locks().acquire(now, NOTHING));
+        held(s.get(1).locks().acquire(now, NOTHING));
+        CompletableFuture<Optional<BackendLease>> c = s.get(2).locks().acquire(wait, NOTHING);
+        await().atMost(PATIENCE).until(() -> members("semaphores", "pool").size() == 3);
+        CompletableFuture<Optional<BackendLease>> d = s.get(3).locks().acquire(wait, NOTHING);
+        await().atMost(PATIENCE).until(() -> members("semaphores", "pool").size() == 4);
+        // d must now watch b and c; when c leaves it must move on to watch a
+        c.cancel(true);
+        await().atMost(PATIENCE).until(() -> members("semaphores", "pool").size() == 3);
+        get(a.release());
+        held(d);
+    }
+
+    @Test
+    void semaphorePermitsMustMatch() {
+        ZkSession a = open();
+        ZkSession b = open();
+        BackendLease lease = held(a.locks().acquire(new LockRequest("sem", LockKind.SEMAPHORE, 3, Duration.ZERO),
+                NOTHING));
+        Throwable t = failure(b.locks().acquire(new LockRequest("sem", LockKind.SEMAPHORE, 2, Duration.ZERO), NOTHING));
+        assertThat(t).isInstanceOf(CoordinationException.class).hasMessageContaining("3 permits");
+        held(b.locks().acquire(new LockRequest("sem", LockKind.SEMAPHORE, 3, Duration.ZERO), NOTHING));
+        get(lease.release());
+    }
+
+    @Test
+    void kindsAndLongerNamesDoNotCollide() {
+        ZkSession a = open();
+        ZkSession b = open();
+        ZkSession c = open();
+        ZkSession d = open();
+        held(a.locks().acquire(lock("x", Duration.ZERO), NOTHING));
+        held(b.locks().acquire(new LockRequest("x", LockKind.SEMAPHORE, 1, Duration.ZERO), NOTHING));
+        held(c.locks().acquire(new LockRequest("x", LockKind.WRITE, 1, Duration.ZERO), NOTHING));
+        held(d.locks().acquire(lock("x/y", Duration.ZERO), NOTHING));
+        held(d.locks().acquire(lock("x/y/z", Duration.ZERO), NOTHING));
+    }
+
+    @Test
+    void namespacesKeepLocksApart() {
+        ZkSession a = open("ns-a-" + namespace, TTL, new Recorder());
+        ZkSession b = open("ns-b-" + namespace, TTL, new Recorder());
+        held(a.locks().acquire(lock("same", Duration.ZERO), NOTHING));
+        held(b.locks().acquire(lock("same", Duration.ZERO), NOTHING));
+    }
+}
