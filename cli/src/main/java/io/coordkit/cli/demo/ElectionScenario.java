@@ -56,7 +56,7 @@ final class ElectionScenario implements Scenario {
         s.step("%s is elected, term %d", leader, term);
         List<String> everyone = new ArrayList<>(OBSERVERS);
         everyone.addAll(candidates.keySet().stream().sorted().toList());
-        awaitEveryoneSees(s, everyone, leader, term, first.nanos());
+        awaitEveryoneSees(s, everyone, leader, term, first.nanos(), "its election");
 
         ActorProcess dying = candidates.get(leader);
         long killed = System.nanoTime();
@@ -71,22 +71,22 @@ final class ElectionScenario implements Scenario {
                 Stage.seconds(s.ttl()));
         s.check(newTerm > term, "the new term " + newTerm + " is greater than the old " + term);
         everyone.remove(leader);
-        awaitEveryoneSees(s, everyone, newLeader, newTerm, killed);
+        awaitEveryoneSees(s, everyone, newLeader, newTerm, killed, "the kill");
         s.check(true, "every observer sees " + newLeader + " lead in term " + newTerm);
         s.check(atMostOneLeader(s, leader, killed), "at most one live candidate led at any time");
         s.summary("takeover " + takeover + " after kill -9 of the leader (term " + term + " -> " + newTerm + ")");
     }
 
-    private static void awaitEveryoneSees(Stage s, List<String> observers, String leader, long term, long since)
-            throws DemoFailure, InterruptedException {
+    private static void awaitEveryoneSees(Stage s, List<String> observers, String leader, long term, long since,
+                                          String sinceWhat) throws DemoFailure, InterruptedException {
         long slowest = since;
         for (String o : observers) {
             EventLog.Event e = s.await(ev -> ev.is(o, "SEES") && ev.field(0).equals(leader)
                     && ev.number(1) == term, Stage.PROPAGATION_LIMIT, o + " seeing " + leader + " lead");
             slowest = Math.max(slowest, e.nanos());
         }
-        s.step("all %d observers (%s) see %s lead in term %d, the last %s after the change", observers.size(),
-                String.join(", ", observers), leader, term, Stage.between(since, slowest));
+        s.step("all %d observers (%s) see %s lead in term %d, the last %s after %s", observers.size(),
+                String.join(", ", observers), leader, term, Stage.between(since, slowest), sinceWhat);
     }
 
     /** Replays the candidates' reports: nobody may be elected while another live candidate still leads. */
