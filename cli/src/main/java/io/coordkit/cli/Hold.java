@@ -1,8 +1,11 @@
 package io.coordkit.cli;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Keeps a long-running command (watch, lock, leader, register) going until it is interrupted (Ctrl-C or
@@ -13,18 +16,16 @@ final class Hold implements AutoCloseable {
 
     private static final Duration CLEANUP_LIMIT = Duration.ofSeconds(10);
 
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private final Thread hook = new Thread(this::onSignal, "coordctl-shutdown");
-    private volatile boolean signalled;
 
     Hold() {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
     private void onSignal() {
-        signalled = true;
-        stop.countDown();
+        stopped.complete(null);
         try {
             done.await(CLEANUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -34,7 +35,12 @@ final class Hold implements AutoCloseable {
 
     /** Ends the wait of {@link #await(Duration)} (the command reached its goal or cannot go on). */
     void stop() {
-        stop.countDown();
+        stopped.complete(null);
+    }
+
+    /** @return completes on {@link #stop()} or a termination signal */
+    CompletableFuture<Void> stopped() {
+        return stopped.copy();
     }
 
     /**
@@ -45,16 +51,18 @@ final class Hold implements AutoCloseable {
      * @throws InterruptedException if the thread was interrupted
      */
     boolean await(Duration limit) throws InterruptedException {
-        if (limit == null) {
-            stop.await();
+        try {
+            if (limit == null) {
+                stopped.get();
+            } else {
+                stopped.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            }
             return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("never completed exceptionally", e);
         }
-        return stop.await(limit.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /** @return true if the process got a termination signal */
-    boolean signalled() {
-        return signalled;
     }
 
     /** Lets a pending shutdown go on, and removes the hook. Call after cleaning up. */

@@ -17,6 +17,9 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,15 +61,26 @@ final class LockCommand extends Subcommand {
     public Integer call() throws InterruptedException {
         try (Hold hold = new Hold(); Coordinator c = connect()) {
             reportSessionChanges(c, "the lock is lost with it");
+            CompletableFuture<LockLease> attempt = c.locks().lock(name).acquireAsync(wait);
+            try {
+                CompletableFuture.anyOf(attempt, hold.stopped()).get();
+            } catch (ExecutionException failed) {
+                // the attempt failed: reported below
+            }
+            if (!attempt.isDone()) {
+                attempt.cancel(true); // a lease granted after this is released at once
+                warn("interrupted while waiting for lock '" + name + "'");
+                return ExitCode.ERROR;
+            }
             LockLease lease;
             try {
-                lease = c.locks().lock(name).acquire(wait);
-            } catch (CoordinationTimeoutException e) {
-                if (!c.sessionState().isUsable()) {
-                    throw e;
+                lease = attempt.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof CoordinationTimeoutException && c.sessionState().isUsable()) {
+                    warn("lock '" + name + "' not acquired within " + Durations.format(wait));
+                    return conflictExitCode;
                 }
-                warn("lock '" + name + "' not acquired within " + Durations.format(wait));
-                return conflictExitCode;
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
             try (lease) {
                 return runHolding(lease, hold);
@@ -98,6 +112,7 @@ final class LockCommand extends Subcommand {
             pumps.add(pump(process.getErrorStream(), err(), "stderr"));
         }
         AtomicBoolean lost = new AtomicBoolean();
+        CompletableFuture<Void> end = new CompletableFuture<>();
         lease.addListener((l, state) -> {
             if (state == LeaseState.SUSPENDED) {
                 warn("lock '" + name + "' suspended: contact with the backend lost; token "
@@ -107,11 +122,12 @@ final class LockCommand extends Subcommand {
             } else if (state == LeaseState.LOST) {
                 warn("lock '" + name + "' lost (its session expired); terminating the command");
                 lost.set(true);
-                hold.stop();
+                end.complete(null);
             }
         });
-        process.onExit().thenRun(hold::stop);
-        hold.await(null);
+        process.onExit().thenRun(() -> end.complete(null));
+        hold.stopped().thenRun(() -> end.complete(null));
+        end.join();
         if (process.isAlive()) {
             terminate(process);
         }
