@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -99,8 +100,8 @@ public final class Coordctl implements Callable<Integer> {
      */
     public static void main(String[] args) {
         Charset cs = Charset.defaultCharset();
-        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true);
-        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, cs), true);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, cs), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, cs), true);
         int code = commandLine(out, err, true).execute(args);
         out.flush();
         err.flush();

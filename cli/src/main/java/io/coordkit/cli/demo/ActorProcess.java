@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The demo's side of an actor running in a child JVM: starts it, turns the lines it prints into events, sends it
@@ -69,7 +70,7 @@ final class ActorProcess implements AutoCloseable {
 
     private static String classPath() {
         String sep = System.getProperty("path.separator");
-        return Arrays.stream(System.getProperty("java.class.path").split(java.util.regex.Pattern.quote(sep)))
+        return Arrays.stream(System.getProperty("java.class.path").split(Pattern.quote(sep)))
                 .filter(s -> !s.isEmpty())
                 .map(s -> Path.of(s).toAbsolutePath().toString())
                 .reduce((a, b) -> a + sep + b)

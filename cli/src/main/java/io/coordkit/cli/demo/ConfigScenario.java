@@ -5,6 +5,7 @@ import io.coordkit.VersionConflictException;
 import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.Versioned;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +52,7 @@ final class ConfigScenario implements Scenario {
         s.step("operator reads %s", seen.map(v -> v.value() + " @ version " + v.version()).orElse("nothing"));
 
         long changed = System.nanoTime();
-        long v2 = admin.config().compareAndSet(key, v1, "true".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long v2 = admin.config().compareAndSet(key, v1, "true".getBytes(StandardCharsets.UTF_8));
         s.step("admin: compare-and-set %s from version %d to true: now version %d", key, v1, v2);
         long slowest = changed;
         for (String w : WATCHERS) {
@@ -67,7 +68,7 @@ final class ConfigScenario implements Scenario {
 
         long stale = seen.map(Versioned::version).orElse(Versioned.ABSENT);
         try {
-            operator.config().compareAndSet(key, stale, "maybe".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            operator.config().compareAndSet(key, stale, "maybe".getBytes(StandardCharsets.UTF_8));
             s.fail("operator's compare-and-set with stale version " + stale + " was accepted");
         } catch (VersionConflictException refused) {
             s.step("operator: compare-and-set from stale version %d refused: %s", stale, refused.getMessage());

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The fenced resource of the locking scenario: a counter served over TCP on 127.0.0.1 by the demo process, that
@@ -174,13 +175,13 @@ final class FencedCounter implements AutoCloseable {
          * @return empty if accepted, otherwise the highest token the counter has seen
          * @throws IOException on a protocol or connection error
          */
-        java.util.OptionalLong write(long value, long token) throws IOException {
+        OptionalLong write(long value, long token) throws IOException {
             String reply = call("PUT " + value + " " + token);
             if (reply.equals("OK")) {
-                return java.util.OptionalLong.empty();
+                return OptionalLong.empty();
             }
             if (reply.startsWith("REJECTED ")) {
-                return java.util.OptionalLong.of(Long.parseLong(reply.substring(9)));
+                return OptionalLong.of(Long.parseLong(reply.substring(9)));
             }
             throw new IOException("unexpected reply to PUT: " + reply);
         }
