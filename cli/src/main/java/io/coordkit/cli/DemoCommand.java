@@ -23,9 +23,9 @@ import java.util.ServiceLoader;
                         + "version; a stale compare-and-set is refused",
                 "  4 election  three candidates elect a leader, the leader is killed, another takes over with a "
                         + "greater term and every observer sees it",
-                "Without --uri an embedded ZooKeeper is started for the demo. The session TTL defaults to 2s "
-                        + "(--session-ttl). Exit code 0 if every scenario passed, 1 if one failed. Needs a POSIX "
-                        + "system (kill).",
+                "Without a URI (--uri or $COORDKIT_URI) an embedded ZooKeeper is started for the demo. The "
+                        + "session TTL defaults to 2s (--session-ttl). Exit code 0 if every scenario passed, 1 if "
+                        + "one failed. Needs a POSIX system (kill).",
                 "Examples: coordctl demo; coordctl demo --uri zookeeper://127.0.0.1:2181/demo"})
 final class DemoCommand extends Subcommand {
 
