@@ -184,7 +184,7 @@ final class ConfigWatch implements Subscription {
             return; // removed since; its NodeDeleted event follows
         }
         long mzxid = n.stat().getMzxid();
-        boolean exact = event.getZxid() == org.apache.zookeeper.WatchedEvent.NO_ZXID || mzxid == event.getZxid();
+        boolean exact = event.getZxid() == WatchedEvent.NO_ZXID || mzxid == event.getZxid();
         if (!exact || (last != null && mzxid <= last.mzxid())) {
             return; // a later write's own event delivers it, or it was delivered already
         }

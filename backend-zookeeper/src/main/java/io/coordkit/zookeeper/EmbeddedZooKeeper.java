@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  *
  * <p>The server never exits the JVM: errors are logged. A JVM shutdown hook stops it and deletes its data if
- * {@link #close()} was not called. Durability: writes are not forced to disk ({@code forceSync=no}); the data
+ * {@link #close()} was not called; the data left by a JVM killed outright is removed by the next
+ * {@code start()} on the host. Durability: writes are not forced to disk ({@code forceSync=no}); the data
  * lives only as long as this object anyway.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
@@ -57,6 +59,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     public static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(10);
 
     private static final String HOST = "127.0.0.1";
+    private static final String DIR_PREFIX = "coordkit-zk-";
+    /** Holds the pid of the JVM that owns a data directory, so that the data of killed JVMs can be removed. */
+    private static final String OWNER_FILE = "owner.pid";
     private static final int PORT_ATTEMPTS = 3;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
 
@@ -83,8 +88,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                     : "the embedded ZooKeeper is already started");
         }
         checkServerClasses();
+        removeDataOfDeadProcesses();
         try {
-            baseDir = Files.createTempDirectory("coordkit-zk-");
+            baseDir = Files.createTempDirectory(DIR_PREFIX);
+            Files.writeString(baseDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot create a data directory for the embedded ZooKeeper", e);
         }
@@ -279,6 +286,33 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                         + "not load (are io.dropwizard.metrics:metrics-core and org.xerial.snappy:snappy-java on "
                         + "the class path?): " + e, e);
             }
+        }
+    }
+
+    /**
+     * A JVM killed with SIGKILL runs no shutdown hook and leaves its data directory behind; remove those whose
+     * owner process is gone.
+     */
+    private static void removeDataOfDeadProcesses() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIR_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                Path owner = dir.resolve(OWNER_FILE);
+                if (!Files.isRegularFile(owner)) {
+                    continue;
+                }
+                try {
+                    long pid = Long.parseLong(Files.readString(owner).trim());
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        LOG.info("removing {}, left by the dead process {}", dir, pid);
+                        deleteRecursively(dir);
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    LOG.debug("not touching {}: {}", dir, e.toString());
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("could not look for stale data directories: {}", e.toString());
         }
     }
 

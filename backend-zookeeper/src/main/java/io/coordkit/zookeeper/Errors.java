@@ -7,6 +7,7 @@ import org.apache.curator.CuratorConnectionLossException;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.KeeperException;
 
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -103,6 +104,6 @@ final class Errors {
     }
 
     private static String describe(KeeperException.Code code) {
-        return code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return code.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

@@ -31,7 +31,6 @@ final class PersistentWatch implements Subscription {
     private final ZkSession session;
     private final String path;
     private final AddWatchMode mode;
-    private final Consumer<WatchedEvent> onEvent;
     private final Runnable onInstalled;
     private final Watcher watcher;
     private final SessionTracker.Listener stateListener = this::stateChanged;
@@ -51,7 +50,6 @@ final class PersistentWatch implements Subscription {
         this.session = session;
         this.path = path;
         this.mode = mode;
-        this.onEvent = onEvent;
         this.onInstalled = onInstalled;
         this.watcher = event -> {
             if (!closed && event.getType() != Watcher.Event.EventType.None) {

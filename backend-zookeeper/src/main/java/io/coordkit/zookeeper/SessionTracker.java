@@ -8,6 +8,8 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,7 +51,7 @@ final class SessionTracker implements ConnectionStateListener {
     private volatile long sessionId;
     private volatile boolean closed;
     private boolean ready;
-    private final java.util.List<ConnectionState> early = new java.util.ArrayList<>();
+    private final List<ConnectionState> early = new ArrayList<>();
 
     /**
      * @param events           where the core wants the states

@@ -75,7 +75,7 @@ final class ZkElections implements ElectionBackend {
         String what = "join of candidate '" + candidateId + "' to election '" + election + "'";
         byte[] data = Codec.metadata(metadata);
         CompletableFuture<BackendCandidacy> result = new CompletableFuture<>();
-        create(path, data, what).whenComplete((czxid, t) -> {
+        create(path, data, what, 0).whenComplete((czxid, t) -> {
             if (t != null) {
                 if (Errors.isUnavailable(t)) {
                     maybeOrphaned.add(path);
@@ -94,7 +94,11 @@ final class ZkElections implements ElectionBackend {
         return result;
     }
 
-    private CompletableFuture<Long> create(String path, byte[] data, String what) {
+    private CompletableFuture<Long> create(String path, byte[] data, String what, int round) {
+        if (round >= 8) {
+            return Async.failed(new CoordinationException(what + " failed: the node kept appearing and "
+                    + "disappearing"));
+        }
         return Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
                         .withMode(CreateMode.EPHEMERAL).inBackground(cb, ex).forPath(path, data))
                 .thenCompose(e -> switch (Async.code(e)) {
@@ -102,7 +106,7 @@ final class ZkElections implements ElectionBackend {
                             : stat(path, what).thenApply(s -> s == null ? 0L : s.getCzxid());
                     case NODEEXISTS -> stat(path, what).thenCompose(s -> {
                         if (s == null) {
-                            return create(path, data, what);
+                            return create(path, data, what, round + 1); // gone meanwhile
                         }
                         if (s.getEphemeralOwner() == session.tracker().sessionId() && maybeOrphaned.remove(path)
                                 && !active.containsKey(path)) {

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -120,7 +121,7 @@ final class ZkLease implements BackendLease {
             LOG.warn("{}: its node {} was deleted while the session lives; the lease is lost", what, path);
             try {
                 session.executor().execute(onLost);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 LOG.debug("{}: session closed before onLost could run", what);
             }
         }

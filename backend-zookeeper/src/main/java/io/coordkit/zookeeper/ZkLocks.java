@@ -4,6 +4,7 @@ import io.coordkit.CoordinationException;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendLease;
 import io.coordkit.spi.LockBackend;
+import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -34,7 +35,7 @@ final class ZkLocks implements LockBackend {
     public CompletableFuture<Optional<BackendLease>> acquire(LockRequest request, Runnable onLost) {
         LockAttempt attempt = new LockAttempt(session, request, onLost, attempts::remove);
         attempts.add(attempt);
-        if (request.kind() == io.coordkit.spi.LockKind.SEMAPHORE) {
+        if (request.kind() == LockKind.SEMAPHORE) {
             ensurePermits(request).whenComplete((v, t) -> {
                 if (t != null) {
                     attempt.fail(t);

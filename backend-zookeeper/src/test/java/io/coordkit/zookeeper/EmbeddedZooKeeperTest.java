@@ -18,7 +18,8 @@ class EmbeddedZooKeeperTest {
     void servesClientsOnLoopbackAndCleansUp() throws Exception {
         Path dir;
         int port;
-        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper()) {
+        EmbeddedZooKeeper zk = new EmbeddedZooKeeper();
+        try {
             assertThatThrownBy(zk::connectString).isInstanceOf(IllegalStateException.class);
             assertThat(zk.start()).isSameAs(zk);
             port = zk.port();
@@ -45,8 +46,29 @@ class EmbeddedZooKeeperTest {
             zk.close(); // idempotent
             assertThat(zk.isRunning()).isFalse();
             assertThatThrownBy(zk::start).isInstanceOf(IllegalStateException.class);
+        } finally {
+            zk.close();
         }
         assertThat(Files.exists(dir)).as("data directory deleted").isFalse();
+    }
+
+    @Test
+    void startRemovesTheDataOfKilledJvmsOnly() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path stale = Files.createTempDirectory("coordkit-zk-");
+        Files.writeString(stale.resolve("owner.pid"), Long.toString(dead.pid()));
+        Files.createDirectories(stale.resolve("data/version-2"));
+        Path alive = Files.createTempDirectory("coordkit-zk-");
+        Files.writeString(alive.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+        try (EmbeddedZooKeeper zk = new EmbeddedZooKeeper().start()) {
+            assertThat(Files.exists(stale)).isFalse();
+            assertThat(alive).isDirectory();
+            assertThat(zk.baseDir().resolve("owner.pid")).hasContent(Long.toString(ProcessHandle.current().pid()));
+        } finally {
+            Files.deleteIfExists(alive.resolve("owner.pid"));
+            Files.deleteIfExists(alive);
+        }
     }
 
     @Test

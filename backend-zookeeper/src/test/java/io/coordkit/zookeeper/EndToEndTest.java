@@ -45,14 +45,13 @@ class EndToEndTest extends ZkTestSupport {
             assertThat(c.config().putIfAbsent("app/url", new byte[0])).isEmpty();
             await().atMost(PATIENCE).until(() -> events.stream().anyMatch(e -> e.type() == ConfigEvent.Type.PUT));
 
-            try (LockLease first = c.locks().lock("orders/1").acquire(Duration.ofSeconds(5))) {
-                assertThat(first.isValid()).isTrue();
-                assertThat(c.locks().lock("orders/1").tryAcquire()).isEmpty();
-                first.close();
-                assertThat(first.state()).isEqualTo(LeaseState.RELEASED);
-                try (LockLease second = c.locks().lock("orders/1").acquire(Duration.ofSeconds(5))) {
-                    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
-                }
+            LockLease first = c.locks().lock("orders/1").acquire(Duration.ofSeconds(5));
+            assertThat(first.isValid()).isTrue();
+            assertThat(c.locks().lock("orders/1").tryAcquire()).isEmpty();
+            first.close();
+            assertThat(first.state()).isEqualTo(LeaseState.RELEASED);
+            try (LockLease second = c.locks().lock("orders/1").acquire(Duration.ofSeconds(5))) {
+                assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
             }
 
             Registration r = c.registry().register("svc", new ServiceInstance("i-1", "127.0.0.1:8080", Map.of()));
