@@ -8,6 +8,7 @@ import io.coordkit.election.LeadershipListener.RevocationReason;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.ElectionBackend;
+import io.coordkit.spi.SerialExecutor;
 
 import java.time.Duration;
 import java.util.Map;

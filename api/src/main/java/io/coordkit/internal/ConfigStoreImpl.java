@@ -6,6 +6,7 @@ import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.ConfigStore;
 import io.coordkit.config.Versioned;
+import io.coordkit.spi.SerialExecutor;
 
 import java.util.Optional;
 import java.util.OptionalLong;

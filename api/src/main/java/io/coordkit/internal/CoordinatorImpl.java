@@ -17,6 +17,7 @@ import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.CoordinationProvider;
+import io.coordkit.spi.SerialExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,6 +6,7 @@ import io.coordkit.election.Election;
 import io.coordkit.election.Elections;
 import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
+import io.coordkit.spi.SerialExecutor;
 
 import java.util.Map;
 import java.util.Optional;

@@ -7,6 +7,7 @@ import io.coordkit.lock.LeaseState;
 import io.coordkit.lock.LockLease;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendLease;
+import io.coordkit.spi.SerialExecutor;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -7,6 +7,7 @@ import io.coordkit.naming.ServiceInstance;
 import io.coordkit.naming.ServiceListener;
 import io.coordkit.naming.ServiceRegistry;
 import io.coordkit.spi.BackendRegistration;
+import io.coordkit.spi.SerialExecutor;
 
 import java.util.List;
 import java.util.Optional;

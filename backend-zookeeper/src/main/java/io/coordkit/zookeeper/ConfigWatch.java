@@ -5,6 +5,7 @@ import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.Versioned;
 import io.coordkit.session.SessionState;
+import io.coordkit.spi.SerialExecutor;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher.Event.EventType;
@@ -72,7 +73,7 @@ final class ConfigWatch implements Subscription {
         this.prefix = prefix;
         this.root = session.paths().config(prefix);
         this.listener = listener;
-        this.serial = new SerialExecutor(session.executor());
+        this.serial = new SerialExecutor(session.executor(), "config watch");
         this.watch = new PersistentWatch(session, root, AddWatchMode.PERSISTENT_RECURSIVE,
                 e -> serial.execute(() -> onEvent(e)),
                 () -> serial.execute(this::resync));

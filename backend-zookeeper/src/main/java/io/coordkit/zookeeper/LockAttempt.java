@@ -6,6 +6,7 @@ import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendLease;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
+import io.coordkit.spi.SerialExecutor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
@@ -94,7 +95,7 @@ final class LockAttempt {
         this.dir = session.paths().lockDir(request.kind(), request.name());
         this.label = label(request.kind());
         this.what = "acquire of " + describe(request);
-        this.serial = new SerialExecutor(session.executor());
+        this.serial = new SerialExecutor(session.executor(), "lock attempt");
     }
 
     static String describe(LockRequest request) {

@@ -1,6 +1,7 @@
 package io.coordkit.zookeeper;
 
 import io.coordkit.Subscription;
+import io.coordkit.spi.SerialExecutor;
 import org.apache.zookeeper.AddWatchMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ final class SnapshotWatch<T> implements Subscription {
         this.read = read;
         this.listener = listener;
         this.onClose = onClose;
-        this.serial = new SerialExecutor(session.executor());
+        this.serial = new SerialExecutor(session.executor(), "snapshot watch");
         this.watch = new PersistentWatch(session, dir, AddWatchMode.PERSISTENT_RECURSIVE, e -> {
             String p = e.getPath();
             int slash = p.lastIndexOf('/');

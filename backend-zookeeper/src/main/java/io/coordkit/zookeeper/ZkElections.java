@@ -6,6 +6,7 @@ import io.coordkit.election.LeaderInfo;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.ElectionBackend;
+import io.coordkit.spi.SerialExecutor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
@@ -260,7 +261,7 @@ final class ZkElections implements ElectionBackend {
         private final CandidacyListener listener;
         private final long sessionId;
         private final String what;
-        private final SerialExecutor serial = new SerialExecutor(session.executor());
+        private final SerialExecutor serial = new SerialExecutor(session.executor(), "election observer");
         private final Watcher watcher;
         private volatile boolean ended;
         // confined to `serial`

@@ -1,4 +1,4 @@
-package io.coordkit.internal;
+package io.coordkit.spi;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,11 +8,13 @@ import java.util.Queue;
 import java.util.concurrent.Executor;
 
 /**
- * Runs tasks one at a time, in submission order, on a shared executor (SPEC.md SPI-7): each subscription gets one,
- * so listeners never overlap and never run on an engine client's I/O thread. A task that throws is logged and
- * does not stop the ones after it. Internal.
+ * Runs tasks one at a time, in submission order, on a shared executor. The core gives one to every subscription
+ * (SPEC.md SPI-7), so listeners never overlap and never run on an engine client's I/O thread; backends use it
+ * wherever calls must not overlap and must keep their order (watch deliveries, a lock attempt's steps). A task
+ * that throws is logged and does not stop the ones after it. Once the shared executor refuses work (it was shut
+ * down), queued and later tasks are dropped.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
 
     private final Executor delegate;
@@ -20,7 +22,11 @@ final class SerialExecutor implements Executor {
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private boolean running;
 
-    SerialExecutor(Executor delegate, String name) {
+    /**
+     * @param delegate where the tasks run
+     * @param name     what the tasks serve, for log messages
+     */
+    public SerialExecutor(Executor delegate, String name) {
         this.delegate = delegate;
         this.name = name;
     }
@@ -36,8 +42,8 @@ final class SerialExecutor implements Executor {
         }
         try {
             delegate.execute(this::drain);
-        } catch (RuntimeException e) {
-            // The shared pool is shut down: the coordinator is closed, nothing more will be delivered.
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The shared pool is shut down: its owner is closed, nothing more will run.
             synchronized (tasks) {
                 tasks.clear();
                 running = false;
@@ -62,7 +68,7 @@ final class SerialExecutor implements Executor {
                 if (e instanceof VirtualMachineError) {
                     throw (Error) e;
                 }
-                LOG.warn("{}: a listener threw; later notifications still go out", name, e);
+                LOG.warn("{}: a task threw; later tasks still run", name, e);
             }
         }
     }
