@@ -1,6 +1,7 @@
 package io.coordkit.zookeeper;
 
 import io.coordkit.CoordinationException;
+import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.Subscription;
 import io.coordkit.VersionConflictException;
 import io.coordkit.config.ConfigListener;
@@ -173,13 +174,16 @@ final class ZkKv implements KvBackend {
                         });
             });
         }
-        return deleteAny(key, path, "delete of config key '" + key + "'", 0);
+        // Concurrent writers can keep changing the key between the read and the conditional write; each lost
+        // round means another write succeeded, so keep going until the core's time limit would have passed.
+        long deadline = System.nanoTime() + session.spec().operationTimeout().toNanos();
+        return deleteAny(key, path, "delete of config key '" + key + "'", deadline);
     }
 
-    private CompletableFuture<Boolean> deleteAny(String key, String path, String what, int round) {
-        if (round >= MAX_ROUNDS) {
-            return Async.failed(new CoordinationException(what + " failed: the key changed " + MAX_ROUNDS
-                    + " times while it was being deleted"));
+    private CompletableFuture<Boolean> deleteAny(String key, String path, String what, long deadline) {
+        if (System.nanoTime() - deadline > 0) {
+            return Async.failed(new CoordinationTimeoutException(what + " did not complete: concurrent writes kept "
+                    + "changing the key until the operation timeout"));
         }
         return syncedRead(path, what).thenCompose(n -> {
             if (!n.hasValue()) {
@@ -189,7 +193,7 @@ final class ZkKv implements KvBackend {
                     .thenCompose(e -> switch (Async.code(e)) {
                         case OK -> CompletableFuture.completedFuture(true);
                         // written meanwhile: delete what is there now
-                        case BADVERSION -> deleteAny(key, path, what, round + 1);
+                        case BADVERSION -> deleteAny(key, path, what, deadline);
                         case NONODE -> CompletableFuture.completedFuture(false);
                         default -> Async.failed(Errors.of(e, what));
                     });
