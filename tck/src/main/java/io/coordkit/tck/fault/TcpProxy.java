@@ -143,6 +143,15 @@ public final class TcpProxy implements AutoCloseable {
         }
         closeAllLinks();
         threads.shutdownNow();
+        // The JDK closes a socket that another thread is blocked on (our accept loop) only once that thread has
+        // left the call: wait for it, so that the port is free when close() returns.
+        try {
+            if (!threads.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("TcpProxy threads did not stop within 5 s: " + this);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
