@@ -143,13 +143,23 @@ public final class TckRunner {
             target = "fixture " + name;
         }
         RunnerSuites.use(fixtures);
+        // A suite is named by its runner class (Lock) or by the rule class it runs (LockRules).
         List<Class<?>> selected = RunnerSuites.all().stream().filter(c -> suites.isEmpty()
-                || suites.stream().anyMatch(s -> c.getSimpleName().toLowerCase(Locale.ROOT)
-                .contains(s.toLowerCase(Locale.ROOT)))).collect(Collectors.toList());
+                || suites.stream().anyMatch(s -> matches(c, s))).collect(Collectors.toList());
+        if (selected.isEmpty()) {
+            return usage(out, "no suite matches " + suites + "; suites: " + RunnerSuites.all().stream()
+                    .map(c -> c.getSuperclass().getSimpleName()).collect(Collectors.joining(", ")));
+        }
         out.println("coordkit TCK against " + target + ": " + selected.size() + " suites");
         List<Row> rows = execute(selected, out);
         printTable(rows, out);
         return rows.stream().anyMatch(r -> r.result() == Result.FAILED) ? 1 : 0;
+    }
+
+    private static boolean matches(Class<?> suite, String name) {
+        String wanted = name.toLowerCase(Locale.ROOT);
+        return suite.getSimpleName().toLowerCase(Locale.ROOT).contains(wanted)
+                || suite.getSuperclass().getSimpleName().toLowerCase(Locale.ROOT).contains(wanted);
     }
 
     private static Map<String, TckFixtureProvider> providers() {
