@@ -289,14 +289,14 @@ final class ZkElections implements ElectionBackend {
 
         void start() {
             serial.execute(() -> {
-                watchNode(path);
+                watchNode(path, czxid);
                 evaluate();
             });
         }
 
         void reconnected() {
             serial.execute(() -> {
-                watchNode(path);
+                watchNode(path, czxid);
                 evaluate();
             });
         }
@@ -385,15 +385,22 @@ final class ZkElections implements ElectionBackend {
                 }
                 return;
             }
-            watchNode(list.get(own - 1).path());
+            watchNode(list.get(own - 1).path(), list.get(own - 1).stat().getCzxid());
         }
 
-        private void watchNode(String node) {
+        /**
+         * Watches a node that was seen with creation zxid {@code expectedCzxid}. Candidate nodes are named after
+         * the candidate id, so a path can be deleted and created again by a rejoining candidate between the
+         * listing and the watch: a watch on that newer node (behind us in line) would never fire for us, so a
+         * different czxid counts as "gone" and triggers a new evaluation.
+         */
+        private void watchNode(String node, long expectedCzxid) {
             Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().usingWatcher(watcher)
                             .inBackground(cb, ex).forPath(node))
                     .whenComplete((e, t) -> {
-                        if (t == null && Async.code(e) == Code.NONODE) {
-                            serial.execute(this::evaluate); // gone before the watch was set
+                        if (t == null && (Async.code(e) == Code.NONODE
+                                || (Async.code(e) == Code.OK && e.getStat().getCzxid() != expectedCzxid))) {
+                            serial.execute(this::evaluate); // gone (or replaced) before the watch was set
                         }
                     });
         }
