@@ -34,10 +34,13 @@ final class Calls {
     private final ScheduledExecutorService scheduler;
     private final CircuitBreaker breaker;
     private final Retry retry;
+    /** Throws if the coordinator is closed; run before every call (SES-7). */
+    private final Runnable ensureOpen;
 
     Calls(String uri, Duration operationTimeout, RetryOptions retryOptions, CircuitBreakerOptions breakerOptions,
-          ScheduledExecutorService scheduler) {
+          ScheduledExecutorService scheduler, Runnable ensureOpen) {
         this.uri = uri;
+        this.ensureOpen = ensureOpen;
         this.operationTimeout = operationTimeout;
         this.scheduler = scheduler;
         CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
@@ -50,6 +53,9 @@ final class Calls {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 // Only an engine that cannot be reached counts; a refused compare-and-set is a success here.
                 .recordException(Calls::isUnavailability)
+                // A lock acquisition may wait long by design: duration never counts against the engine.
+                .slowCallRateThreshold(100)
+                .slowCallDurationThreshold(Duration.ofDays(1))
                 .build();
         this.breaker = CircuitBreaker.of("coordkit " + uri, breakerConfig);
         if (!breakerOptions.enabled()) {
@@ -79,6 +85,7 @@ final class Calls {
      * timeout (SPI-3, SPI-4).
      */
     <T> CompletableFuture<T> read(String operation, Supplier<CompletableFuture<T>> call) {
+        ensureOpen.run();
         long deadline = System.nanoTime() + operationTimeout.toNanos();
         return retry.executeCompletionStage(scheduler,
                         () -> attempt(operation, remaining(deadline), call, null))
@@ -87,6 +94,12 @@ final class Calls {
 
     /** A write or anything else not safe to repeat: one attempt within the operation timeout (SPI-4). */
     <T> CompletableFuture<T> write(String operation, Supplier<CompletableFuture<T>> call) {
+        ensureOpen.run();
+        return attempt(operation, operationTimeout, call, null);
+    }
+
+    /** A release made while the coordinator closes: like {@link #write}, without the closed check. */
+    <T> CompletableFuture<T> whileClosing(String operation, Supplier<CompletableFuture<T>> call) {
         return attempt(operation, operationTimeout, call, null);
     }
 
@@ -96,6 +109,7 @@ final class Calls {
      */
     <T> CompletableFuture<T> once(String operation, Duration limit, Supplier<CompletableFuture<T>> call,
                                   Consumer<T> orphan) {
+        ensureOpen.run();
         return attempt(operation, limit, call, orphan);
     }
 
@@ -161,11 +175,17 @@ final class Calls {
                 + " on " + uri + " (SPI-3)");
     }
 
-    /** Maps any failure of a backend call onto the CoordinationException hierarchy (SPI-6). */
-    CoordinationException map(String operation, Throwable error) {
+    /**
+     * Maps any failure of a backend call onto the CoordinationException hierarchy (SPI-6); use of a closed
+     * coordinator stays an IllegalStateException (SES-7).
+     */
+    RuntimeException map(String operation, Throwable error) {
         Throwable t = unwrap(error);
         if (t instanceof CoordinationException ce) {
             return ce;
+        }
+        if (t instanceof CoordinatorImpl.ClosedException closed) {
+            return closed; // SES-7: use after close is the caller's error, not the engine's
         }
         if (t instanceof CancellationException) {
             return new CoordinationException(operation + " was cancelled", t);

@@ -51,6 +51,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
         synchronized (this) {
             gen = ++generation;
         }
+        long epoch = coordinator.epoch();
         ElectionBackend.CandidacyListener events = new ElectionBackend.CandidacyListener() {
             @Override
             public void elected(LeaderInfo leadership) {
@@ -85,6 +86,9 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
                         + election + "' ended before the engine recorded it"));
             } else {
                 coordinator.bind(this);
+                if (coordinator.epoch() != epoch) {
+                    revoke(RevocationReason.SESSION_LOST, true); // recorded in a session lost meanwhile (ELE-7)
+                }
                 joined.complete(null);
             }
         });

@@ -45,7 +45,7 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
         int colon = text.indexOf(':');
         if (colon <= 0 || !SCHEME.matcher(text.substring(0, colon)).matches()) {
             throw new IllegalArgumentException("uri must start with a scheme such as 'zookeeper://' or 'embedded:'"
-                    + " (URI-2): '" + text + "'");
+                    + " (URI-2): '" + maskUserInfo(text) + "'");
         }
         String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
         String rest = text.substring(colon + 1);
@@ -70,7 +70,7 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
         } else if (!rest.isEmpty()) {
             if (!rest.startsWith("/")) {
                 throw new IllegalArgumentException("uri must have the form " + scheme + "://host[:port][,...]"
-                        + "[/namespace] or " + scheme + ":[/namespace] (URI-2): '" + text + "'");
+                        + "[/namespace] or " + scheme + ":[/namespace] (URI-2): '" + maskUserInfo(text) + "'");
             }
             path = rest;
         }
@@ -124,6 +124,11 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
                 + (path.isEmpty() ? "" : path) + (query == null ? "" : "?" + query);
         return new ConnectionUri(scheme, credentials, List.copyOf(endpoints), namespace,
                 java.util.Collections.unmodifiableMap(options), masked);
+    }
+
+    /** Hides a password in a URI that could not be parsed, for messages (URI-5). */
+    static String maskUserInfo(String text) {
+        return text.replaceAll("([^:/@?#]+):[^@/?#]*@", "$1:***@");
     }
 
     private static Endpoint parseEndpoint(String hostPort) {

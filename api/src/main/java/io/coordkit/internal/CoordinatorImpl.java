@@ -64,6 +64,8 @@ final class CoordinatorImpl implements Coordinator {
 
     private volatile BackendSession backend;
     private volatile SessionState state = SessionState.CONNECTED;
+    /** Counts lost sessions; a grant requested in an older epoch belongs to a session that is gone. */
+    private volatile long epoch;
 
     private final LocksImpl locks;
     private final ConfigStoreImpl config;
@@ -75,9 +77,11 @@ final class CoordinatorImpl implements Coordinator {
         int id = IDS.incrementAndGet();
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("coordkit-" + id + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
+        // After close, a retry or time limit scheduled late runs at once instead of never (no caller hangs).
+        this.scheduler.setRejectedExecutionHandler((task, executor) -> task.run());
         this.events = Executors.newCachedThreadPool(daemon("coordkit-" + id + "-events"));
         this.sessionExecutor = new SerialExecutor(events, "session of " + spec.uri());
-        this.calls = new Calls(spec.uri(), spec.operationTimeout(), retry, breaker, scheduler);
+        this.calls = new Calls(spec.uri(), spec.operationTimeout(), retry, breaker, scheduler, this::ensureOpen);
         this.locks = new LocksImpl(this);
         this.config = new ConfigStoreImpl(this);
         this.registry = new RegistryImpl(this);
@@ -114,7 +118,8 @@ final class CoordinatorImpl implements Coordinator {
         }, "coordkit-connect");
         t.setDaemon(true);
         t.start();
-        Duration grace = spec.connectTimeout().plusSeconds(2);
+        // In-process engines start their server inside connect: give that start its own allowance.
+        Duration grace = spec.connectTimeout().plusSeconds(provider.requiresEndpoints(spec.scheme()) ? 2 : 30);
         try {
             return connecting.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -168,8 +173,16 @@ final class CoordinatorImpl implements Coordinator {
 
     void ensureOpen() {
         if (closed.get()) {
-            throw new IllegalStateException("the coordinator for " + spec.uri() + " is closed (SES-7)");
+            throw new ClosedException("the coordinator for " + spec.uri() + " is closed (SES-7)");
         }
+    }
+
+    /**
+     * @return the number of sessions lost so far. Something granted is bound first and then compares the epoch
+     *         of its request with this: if a LOST came in between, it belongs to a dead session.
+     */
+    long epoch() {
+        return epoch;
     }
 
     boolean isClosed() {
@@ -186,7 +199,7 @@ final class CoordinatorImpl implements Coordinator {
 
     /** A release during close: one attempt, failures only logged (the session's end removes what is left). */
     CompletableFuture<Void> releaseOnClose(String what, Supplier<CompletableFuture<Void>> release) {
-        return calls.write(what, release).exceptionally(e -> {
+        return calls.whileClosing(what, release).exceptionally(e -> {
             LOG.debug("{} during close of {} failed: {}", what, spec.uri(), e.getMessage());
             return null;
         });
@@ -219,7 +232,7 @@ final class CoordinatorImpl implements Coordinator {
     void releaseOrDefer(String what, Supplier<CompletableFuture<Void>> release) {
         try {
             Calls.await(calls.write(what, release));
-        } catch (CoordinationException e) {
+        } catch (CoordinationException | IllegalStateException e) {
             if (state == SessionState.LOST || closed.get()) {
                 return; // the session is gone, and with it what was to be released
             }
@@ -238,6 +251,9 @@ final class CoordinatorImpl implements Coordinator {
         SessionState previous = state;
         if (previous == SessionState.CLOSED || next == SessionState.CLOSED || next == previous) {
             return;
+        }
+        if (next == SessionState.LOST) {
+            epoch++; // before telling what is bound, so a grant bound later sees the change (see epoch())
         }
         state = next;
         LOG.info("session of {}: {} -> {}", spec.uri(), previous, next);
@@ -377,12 +393,13 @@ final class CoordinatorImpl implements Coordinator {
                 LOG.warn("closing the backend session of {} failed", spec.uri(), e);
             }
         }
+        // The last notifications (RELEASED..., then CLOSED) are queued before the threads stop; a shut-down
+        // pool still runs what was queued.
         sessionExecutor.execute(() -> {
             state = SessionState.CLOSED;
             notifyListeners(SessionState.CLOSED);
+            shutdownExecutors();
         });
-        // Let the last notifications (CLOSED, RELEASED...) go out, then stop the threads.
-        scheduler.schedule(this::shutdownExecutors, 200, TimeUnit.MILLISECONDS);
     }
 
     private void shutdownExecutors() {
@@ -414,5 +431,14 @@ final class CoordinatorImpl implements Coordinator {
          * @return completes when the release is done or has failed
          */
         CompletableFuture<Void> closeWithCoordinator();
+    }
+
+    /** Use of a closed coordinator (SES-7); passes through the core unchanged. */
+    static final class ClosedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedException(String message) {
+            super(message);
+        }
     }
 }

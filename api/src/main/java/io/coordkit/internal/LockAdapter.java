@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Internal.
  */
 final class LockAdapter implements Lock {
-    /** How long one distributed wait of lock() lasts before it is renewed. */
-    private static final Duration WAIT_SLICE = Duration.ofSeconds(30);
+    /** How long one distributed wait of lock() lasts before it is renewed (each renewal queues anew). */
+    private static final Duration WAIT_SLICE = Validation.MAX_WAIT;
     private static final long RETRY_BACKOFF_MS = 200;
 
     private final LockImpl lock;

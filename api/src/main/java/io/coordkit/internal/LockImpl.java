@@ -58,6 +58,7 @@ final class LockImpl implements DistributedLock {
      */
     private CompletableFuture<Optional<LockLease>> request(Duration wait) {
         coordinator.ensureOpen();
+        long epoch = coordinator.epoch();
         LockRequest request = new LockRequest(name, kind, permits, wait);
         // The backend may report a loss before the lease object exists; remember it until then.
         AtomicReference<LeaseImpl> created = new AtomicReference<>();
@@ -82,7 +83,8 @@ final class LockImpl implements DistributedLock {
                 LeaseImpl lease = new LeaseImpl(coordinator, name, describe(), backendLease);
                 created.set(lease);
                 coordinator.bind(lease);
-                lease.start(coordinator.sessionState(), lostEarly.get());
+                // Granted in a session that was lost meanwhile: the lease is gone already (LCK-2).
+                lease.start(coordinator.sessionState(), lostEarly.get() || coordinator.epoch() != epoch);
                 return (LockLease) lease;
             }
         }), lease -> lease.ifPresent(LockLease::close));

@@ -34,6 +34,7 @@ final class RegistryImpl implements ServiceRegistry {
         Validation.address("instance address", instance.address());
         Validation.metadata("instance metadata", instance.metadata());
         coordinator.ensureOpen();
+        long epoch = coordinator.epoch();
         CompletableFuture<BackendRegistration> attempt = coordinator.calls()
                 .once("register '" + instance.id() + "' in service '" + service + "'",
                         coordinator.calls().operationTimeout(),
@@ -42,6 +43,13 @@ final class RegistryImpl implements ServiceRegistry {
         return Calls.relay(attempt, backendRegistration -> {
             RegistrationImpl r = new RegistrationImpl(coordinator, service, instance, backendRegistration);
             coordinator.bind(r);
+            if (coordinator.epoch() != epoch) {
+                // Registered in a session that was lost meanwhile: register again in the current one (REG-7).
+                r.sessionChanged(io.coordkit.session.SessionState.LOST);
+                if (coordinator.sessionState().isUsable()) {
+                    r.sessionChanged(io.coordkit.session.SessionState.CONNECTED);
+                }
+            }
             return (Registration) r;
         }, Registration::close);
     }

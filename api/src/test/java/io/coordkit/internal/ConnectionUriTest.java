@@ -57,6 +57,8 @@ class ConnectionUriTest {
         assertThatThrownBy(() -> ConnectionUri.parse("zk://h1?a=1&a=2")).hasMessageContaining("'a' is given twice")
                 .hasMessageContaining("URI-3");
         assertThatThrownBy(() -> ConnectionUri.parse("zk://h1?novalue")).hasMessageContaining("name=value");
+        assertThatThrownBy(() -> ConnectionUri.parse("zookeeper:alice:s3cret@zk:2181"))
+                .hasMessageContaining("URI-2").hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> ConnectionUri.parse(null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("uri must not be null");
     }

@@ -94,6 +94,29 @@ class SessionStateTest {
     }
 
     @Test
+    void aLeaseGrantedAcrossALostSessionStartsLost() {
+        b.grantLocksLate = true;
+        var pending = c.locks().lock("l").acquireAsync(Duration.ofSeconds(5));
+        await().until(() -> b.lateGrants.size() == 1);
+        b.emit(SessionState.LOST);
+        b.emit(SessionState.CONNECTED);
+        await().until(() -> c.sessionState() == SessionState.CONNECTED);
+        b.lateGrants.get(0).complete(Optional.of(b.lease("EXCLUSIVE/l", b.nextToken())));
+        assertThat(pending.join().state()).isEqualTo(LeaseState.LOST);
+    }
+
+    @Test
+    void handlesKeptAcrossCloseRefuseWithIllegalState() {
+        var config = c.config();
+        var registry = c.registry();
+        c.close();
+        assertThatThrownBy(() -> config.get("k")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SES-7");
+        assertThatThrownBy(() -> registry.instances("svc")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> config.watch("", e -> { })).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void releaseIsIdempotentAndReleasesOnTheEngine() {
         LockLease lease = c.locks().lock("l").acquire(Duration.ofSeconds(1));
         assertThat(c.locks().lock("l").tryAcquire()).isEmpty();

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A held lease: its ephemeral node and fencing token (the node's czxid). An exists-watch on the node tells
  * when the node disappears while the session lives (deleted by another client or an operator): then
- * {@code onLost} runs once. Losses through the session (expiry) are the core's business.
+ * {@code onLost} runs once, also when the node went with the session (the core's transition is idempotent).
  */
 final class ZkLease implements BackendLease {
 
@@ -112,13 +112,15 @@ final class ZkLease implements BackendLease {
     }
 
     private void lost() {
-        if (session.tracker().state() == SessionState.LOST || session.tracker().sessionId() != sessionId) {
-            end();
-            return;
-        }
+        boolean sessionGone = session.tracker().state() == SessionState.LOST
+                || session.tracker().sessionId() != sessionId;
         if (ended.compareAndSet(false, true)) {
             session.tracker().removeListener(stateListener);
-            LOG.warn("{}: its node {} was deleted while the session lives; the lease is lost", what, path);
+            if (!sessionGone) {
+                LOG.warn("{}: its node {} was deleted while the session lives; the lease is lost", what, path);
+            }
+            // Told in both cases: the core may not have bound the lease to the session yet when it was lost,
+            // and its transition to LOST is idempotent.
             try {
                 session.executor().execute(onLost);
             } catch (RejectedExecutionException e) {
