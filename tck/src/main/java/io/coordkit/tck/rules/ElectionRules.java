@@ -107,21 +107,28 @@ public abstract class ElectionRules extends TckSuite {
                 recorders.add(rec);
                 candidates.add(cs.get(i % cs.size()).elections().election(name).join("c" + i, Map.of(), rec));
             }
+            List<LeadershipRecorder> current = new ArrayList<>(recorders);
             for (int step = 0; step < 6; step++) {
                 Candidate leader = leaderOf(candidates);
+                int index = candidates.indexOf(leader);
+                // the interval ends when the caller gives leadership up, not when its queued revoked runs
+                current.get(index).giveUp(leader.leadership());
                 if (ThreadLocalRandom.current().nextBoolean()) {
                     leader.resign();
                 } else {
-                    int index = candidates.indexOf(leader);
                     leader.close();
                     LeadershipRecorder rec = new LeadershipRecorder("c" + index + "-" + step, leaderships);
                     recorders.add(rec);
+                    current.set(index, rec);
                     candidates.set(index, cs.get(index % cs.size()).elections().election(name)
                             .join("c" + index + "-" + step, Map.of(), rec));
                 }
             }
             leaderOf(candidates);
-            candidates.forEach(Candidate::close);
+            for (int i = 0; i < candidates.size(); i++) {
+                current.get(i).giveUp(candidates.get(i).leadership());
+                candidates.get(i).close();
+            }
             await("ELE-2").until(() -> candidates.stream().noneMatch(Candidate::isLeader));
             recorders.forEach(LeadershipRecorder::closeHistory);
             for (LeadershipRecorder r : recorders) {

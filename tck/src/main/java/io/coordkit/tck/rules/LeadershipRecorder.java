@@ -13,7 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A leadership listener that records what one candidate was told, in order, and (optionally) each leadership
  * interval into a history for the {@link io.coordkit.tck.check.LeadershipChecker}: from {@code elected} to the
- * next {@code revoked}.
+ * next {@code revoked}, or to the moment the caller gave leadership up ({@link #giveUp}).
+ *
+ * <p>A caller that resigns or closes must call {@link #giveUp} <em>before</em> {@code resign()} or {@code close()}:
+ * the {@code revoked} notification is queued and runs after the candidacy is withdrawn, so on a loaded machine the
+ * next leader's {@code elected} may be recorded first, which would be a false ELE-2 overlap. A lease is recorded as
+ * released before {@code close()} for the same reason (LockRules.contend).
  */
 final class LeadershipRecorder implements LeadershipListener {
 
@@ -24,6 +29,7 @@ final class LeadershipRecorder implements LeadershipListener {
     private final AtomicInteger overlaps = new AtomicInteger();
     private Leadership open;
     private LeaderInfo lastElected;
+    private long givenUpTerm = Long.MIN_VALUE;
 
     LeadershipRecorder(String candidate, History<Leadership> history) {
         this.candidate = candidate;
@@ -41,7 +47,7 @@ final class LeadershipRecorder implements LeadershipListener {
             synchronized (this) {
                 told.add("elected " + leadership.term());
                 lastElected = leadership;
-                if (history != null && open == null) {
+                if (history != null && open == null && leadership.term() > givenUpTerm) {
                     open = Leadership.open(candidate, leadership.term(), history.now());
                 }
                 notifyAll();
@@ -71,6 +77,21 @@ final class LeadershipRecorder implements LeadershipListener {
     private void enter() {
         if (inFlight.incrementAndGet() > 1) {
             overlaps.incrementAndGet();
+        }
+    }
+
+    /**
+     * Ends the recorded leadership now, because the caller is about to resign or close the candidacy; call it
+     * before {@code resign()} or {@code close()}. An {@code elected} of that term (or an earlier one) told later,
+     * because its notification was still queued, opens no interval: the candidate no longer leads in that term.
+     *
+     * @param leadership the candidate's leadership at this moment ({@code Candidate.leadership()})
+     */
+    synchronized void giveUp(Optional<LeaderInfo> leadership) {
+        leadership.ifPresent(l -> givenUpTerm = Math.max(givenUpTerm, l.term()));
+        if (history != null && open != null) {
+            history.add(open.revokedAt(history.now()));
+            open = null;
         }
     }
 
