@@ -39,6 +39,8 @@ public final class Actor implements AutoCloseable {
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final List<TimedLine> events = new ArrayList<>();
     private final Thread reader;
+    /** Sequence number of the last request sent; answers carry it, so a late answer is never taken for another. */
+    private long sequence;
 
     private Actor(String name, LocalProcess process) {
         this.name = name;
@@ -200,12 +202,28 @@ public final class Actor implements AutoCloseable {
      * @throws ActorException if the actor answered {@code err} or not at all
      */
     public synchronized List<String> request(String command, Duration timeout) {
-        String answer;
+        long seq = ++sequence;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String answer = null;
         try {
             OutputStream in = process.stdin();
-            in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            in.write((seq + " " + command + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
-            answer = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (answer == null) {
+                long left = deadline - System.nanoTime();
+                String line = left <= 0 ? null : answers.poll(left, TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    break;
+                }
+                int space = line.indexOf(' ');
+                long tagged = parseSequence(space < 0 ? line : line.substring(0, space));
+                if (tagged == seq) {
+                    answer = line.substring(space + 1);
+                } else if (tagged < 0 || tagged > seq) {
+                    throw new ActorException("actor " + name + " answered '" + command + "' with: " + line);
+                }
+                // else: the late answer of an earlier request that timed out; dropped
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot send '" + command + "' to actor " + name, e);
         } catch (InterruptedException e) {
@@ -292,6 +310,14 @@ public final class Actor implements AutoCloseable {
     @Override
     public String toString() {
         return "Actor[" + name + ", " + process + "]";
+    }
+
+    private static long parseSequence(String word) {
+        try {
+            return Long.parseLong(word);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private void readLoop(BufferedReader in) {

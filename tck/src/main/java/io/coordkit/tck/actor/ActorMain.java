@@ -15,8 +15,10 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A coordkit client in a child JVM that the TCK drives through a line protocol, so that it can be crashed
@@ -37,9 +39,13 @@ import java.util.Map;
  * deregister SERVICE ID                                          -> ok deregister SERVICE ID
  * put KEY VALUE                   config put                     -> ok put KEY VERSION
  * ping                                                           -> ok ping STATE
+ * sleep MS                        answer after MS milliseconds   -> ok sleep MS
  * close                           close the coordinator          -> ok close
  * exit                            exit the JVM
  * </pre>
+ * A command may start with a sequence number ({@code 17 ping}); its answer then starts with the same number
+ * ({@code 17 ok ping CONNECTED}), so that the parent can tell the late answer of a request it gave up on from the
+ * answer it waits for ({@link Actor} always numbers its requests).
  * A failed command answers {@code err COMMAND ExceptionClass: message}. Events come as lines at any time:
  * {@code event session STATE}, {@code event lease NAME STATE}, {@code event elected ELECTION TERM},
  * {@code event revoked ELECTION REASON}. The first line is {@code ready}.
@@ -90,7 +96,16 @@ public final class ActorMain {
     }
 
     private void handle(String line) {
-        String[] a = line.split(" ");
+        String[] words = line.split(" ");
+        if (words.length > 1 && words[0].chars().allMatch(Character::isDigit)) {
+            String tag = words[0] + " ";
+            handle(Arrays.copyOfRange(words, 1, words.length), answer -> emit(tag + answer));
+        } else {
+            handle(words, this::emit);
+        }
+    }
+
+    private void handle(String[] a, Consumer<String> answer) {
         String cmd = a[0];
         try {
             switch (cmd) {
@@ -98,7 +113,7 @@ public final class ActorMain {
                     require(a, 2);
                     coordinator = Coordinators.connect(a[1]);
                     coordinator.addSessionListener(state -> emit("event session " + state));
-                    emit("ok connect " + coordinator.sessionState());
+                    answer.accept("ok connect " + coordinator.sessionState());
                     break;
                 }
                 case "lock": {
@@ -106,19 +121,19 @@ public final class ActorMain {
                     LockLease lease = coordinator().locks().lock(a[1]).acquire(Duration.ofMillis(Long.parseLong(a[2])));
                     leases.put(a[1], lease);
                     lease.addListener((l, state) -> emit("event lease " + l.name() + " " + state));
-                    emit("ok lock " + a[1] + " " + lease.fencingToken());
+                    answer.accept("ok lock " + a[1] + " " + lease.fencingToken());
                     break;
                 }
                 case "lease": {
                     require(a, 2);
                     LockLease lease = lease(a[1]);
-                    emit("ok lease " + a[1] + " " + lease.state() + " " + lease.fencingToken());
+                    answer.accept("ok lease " + a[1] + " " + lease.state() + " " + lease.fencingToken());
                     break;
                 }
                 case "write": {
                     require(a, 3);
                     LockLease lease = lease(a[1]);
-                    emit("ok write " + a[1] + " " + lease.fencingToken() + " " + a[2]);
+                    answer.accept("ok write " + a[1] + " " + lease.fencingToken() + " " + a[2]);
                     break;
                 }
                 case "release": {
@@ -127,7 +142,7 @@ public final class ActorMain {
                     if (lease != null) {
                         lease.close();
                     }
-                    emit("ok release " + a[1]);
+                    answer.accept("ok release " + a[1]);
                     break;
                 }
                 case "elect": {
@@ -146,13 +161,13 @@ public final class ActorMain {
                                 }
                             });
                     candidacies.put(election, c);
-                    emit("ok elect " + election + " " + a[2]);
+                    answer.accept("ok elect " + election + " " + a[2]);
                     break;
                 }
                 case "resign": {
                     require(a, 2);
                     candidate(a[1]).resign();
-                    emit("ok resign " + a[1]);
+                    answer.accept("ok resign " + a[1]);
                     break;
                 }
                 case "withdraw": {
@@ -161,14 +176,14 @@ public final class ActorMain {
                     if (c != null) {
                         c.close();
                     }
-                    emit("ok withdraw " + a[1]);
+                    answer.accept("ok withdraw " + a[1]);
                     break;
                 }
                 case "register": {
                     require(a, 4);
                     Registration r = coordinator().registry().register(a[1], ServiceInstance.of(a[2], a[3]));
                     registrations.put(a[1] + "/" + a[2], r);
-                    emit("ok register " + a[1] + " " + a[2]);
+                    answer.accept("ok register " + a[1] + " " + a[2]);
                     break;
                 }
                 case "deregister": {
@@ -177,30 +192,40 @@ public final class ActorMain {
                     if (r != null) {
                         r.close();
                     }
-                    emit("ok deregister " + a[1] + " " + a[2]);
+                    answer.accept("ok deregister " + a[1] + " " + a[2]);
                     break;
                 }
                 case "put": {
                     require(a, 3);
                     long version = coordinator().config().put(a[1], a[2]);
-                    emit("ok put " + a[1] + " " + version);
+                    answer.accept("ok put " + a[1] + " " + version);
                     break;
                 }
                 case "ping":
-                    emit("ok ping " + (coordinator == null ? "NOT_CONNECTED" : coordinator.sessionState()));
+                    answer.accept("ok ping " + (coordinator == null ? "NOT_CONNECTED" : coordinator.sessionState()));
                     break;
+                case "sleep": {
+                    require(a, 2);
+                    try {
+                        Thread.sleep(Long.parseLong(a[1]));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    answer.accept("ok sleep " + a[1]);
+                    break;
+                }
                 case "close":
                     if (coordinator != null) {
                         coordinator.close();
                     }
-                    emit("ok close");
+                    answer.accept("ok close");
                     break;
                 default:
-                    emit("err " + cmd + " IllegalArgumentException: unknown command");
+                    answer.accept("err " + cmd + " IllegalArgumentException: unknown command");
             }
         } catch (RuntimeException e) {
             String message = String.valueOf(e.getMessage()).replace('\n', ' ').replace('\r', ' ');
-            emit("err " + cmd + " " + e.getClass().getName() + ": " + message);
+            answer.accept("err " + cmd + " " + e.getClass().getName() + ": " + message);
         }
     }
 
