@@ -1,9 +1,19 @@
 package io.coordkit.tck;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -18,10 +28,23 @@ import java.util.stream.Collectors;
  */
 public record TckUris(String scheme, String userInfo, String hosts, String namespace, Map<String, String> options) {
 
+    /** The option for the session TTL (SPEC.md URI-3) and its alias. */
+    public static final String SESSION_TTL = "sessionTtl";
+    /** The alias of {@link #SESSION_TTL} (SPEC.md URI-3). */
+    public static final String SESSION_TIMEOUT = "sessionTimeout";
+    /** The option for the operation timeout (SPEC.md URI-3). */
+    public static final String OPERATION_TIMEOUT = "operationTimeout";
+    /** Session TTL of a URI without the option (SPEC.md NAM-6). */
+    public static final Duration DEFAULT_SESSION_TTL = Duration.ofSeconds(10);
+    /** Operation timeout of a URI without the option (SPEC.md NAM-6). */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
     /** Copies the options. */
     public TckUris {
         Objects.requireNonNull(scheme, "scheme");
-        options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
 
     /**
@@ -115,6 +138,106 @@ public record TckUris(String scheme, String userInfo, String hosts, String names
         Map<String, String> copy = new LinkedHashMap<>(options);
         copy.remove(key);
         return new TckUris(scheme, userInfo, hosts, namespace, copy);
+    }
+
+    /**
+     * @param ttl     the session TTL to set unless the URI sets {@code sessionTtl} or {@code sessionTimeout}
+     * @param timeout the operation timeout to set unless the URI sets {@code operationTimeout}
+     * @return a copy with both options present; the URI's own values win
+     */
+    public TckUris withDefaultTimings(Duration ttl, Duration timeout) {
+        TckUris u = this;
+        if (!options.containsKey(SESSION_TTL) && !options.containsKey(SESSION_TIMEOUT)) {
+            u = u.withOption(SESSION_TTL, duration(ttl));
+        }
+        if (!options.containsKey(OPERATION_TIMEOUT)) {
+            u = u.withOption(OPERATION_TIMEOUT, duration(timeout));
+        }
+        return u;
+    }
+
+    /**
+     * @return the session TTL this URI asks for: its {@code sessionTtl} (or {@code sessionTimeout}) option, else
+     *         the default of SPEC.md NAM-6
+     * @throws IllegalArgumentException if the option is not a duration
+     */
+    public Duration sessionTtl() {
+        String v = options.containsKey(SESSION_TTL) ? options.get(SESSION_TTL) : options.get(SESSION_TIMEOUT);
+        return v == null ? DEFAULT_SESSION_TTL : parseDuration(v);
+    }
+
+    /**
+     * @return the operation timeout this URI asks for: its {@code operationTimeout} option, else the default of
+     *         SPEC.md NAM-6
+     * @throws IllegalArgumentException if the option is not a duration
+     */
+    public Duration operationTimeout() {
+        String v = options.get(OPERATION_TIMEOUT);
+        return v == null ? DEFAULT_OPERATION_TIMEOUT : parseDuration(v);
+    }
+
+    /**
+     * Routes every {@code host:port} of a host list, for example through a {@link io.coordkit.tck.fault.TcpProxy}.
+     *
+     * @param hostList {@code host:port,...}
+     * @param route    where each endpoint goes instead
+     * @return the routed host list, or empty if the list is empty or an entry has no port (its default port is
+     *         unknown to the TCK)
+     */
+    public static Optional<String> routeHosts(String hostList, UnaryOperator<InetSocketAddress> route) {
+        if (hostList.isEmpty()) {
+            return Optional.empty();
+        }
+        List<InetSocketAddress> endpoints = new ArrayList<>();
+        for (String hostPort : hostList.split(",")) {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon < 0) {
+                return Optional.empty();
+            }
+            endpoints.add(new InetSocketAddress(hostPort.substring(0, colon),
+                    Integer.parseInt(hostPort.substring(colon + 1))));
+        }
+        return Optional.of(hostList(endpoints, route));
+    }
+
+    /**
+     * @param endpoints client endpoints, for example {@code EngineCluster.clientEndpoints()}
+     * @param route     where each endpoint goes instead ({@link UnaryOperator#identity()} for none)
+     * @return the routed endpoints as a host list {@code host:port,...}
+     */
+    public static String hostList(List<InetSocketAddress> endpoints, UnaryOperator<InetSocketAddress> route) {
+        return endpoints.stream().map(route).map(a -> a.getHostString() + ":" + a.getPort())
+                .collect(Collectors.joining(","));
+    }
+
+    /**
+     * Parses a duration as URI options write it (SPEC.md URI-3), with the core's syntax.
+     *
+     * @param text {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 such as {@code PT5S}
+     * @return the duration
+     * @throws IllegalArgumentException if it is none of those
+     */
+    public static Duration parseDuration(String text) {
+        String t = text.trim();
+        Matcher m = DURATION.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+            try {
+                return Duration.parse(t);
+            } catch (DateTimeParseException e) {
+                // fall through to the message below
+            }
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a duration; write 500ms, 5s, 2m, 1h or ISO-8601 "
+                + "such as PT5S (URI-3)");
     }
 
     /**
