@@ -1,6 +1,7 @@
 package io.coordkit.tck.runner;
 
 import io.coordkit.tck.TckFixture;
+import io.coordkit.tck.TckUris;
 import io.coordkit.tck.TckFixtureProvider;
 import io.coordkit.tck.fixtures.ExternalFixture;
 import io.coordkit.tck.rules.TckSuite;
@@ -19,7 +20,6 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -131,7 +131,11 @@ public final class TckRunner {
             String uri = options.get("--uri");
             boolean proxy = !options.containsKey("--no-proxy");
             fixtures = () -> new ExternalFixture("external", uri, ttl, bound, proxy);
-            target = "external engine (" + fixtures.get() + ")";
+            try {
+                target = "external engine (" + fixtures.get() + ")";
+            } catch (IllegalArgumentException e) {
+                return usage(out, "--uri: " + e.getMessage());
+            }
         } else {
             String name = options.get("--fixture");
             Map<String, TckFixtureProvider> known = providers();
@@ -171,21 +175,7 @@ public final class TckRunner {
     }
 
     static Duration duration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("p")) {
-                return Duration.parse(text.trim());
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            throw new NumberFormatException(text);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: " + text + " (use 500ms, 3s or PT3S)");
-        }
+        return TckUris.parseDuration(text); // the syntax of URI options (SPEC.md URI-3)
     }
 
     private static int relaunch(String classpath, List<String> args) throws Exception {

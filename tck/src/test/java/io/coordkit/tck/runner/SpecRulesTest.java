@@ -86,6 +86,8 @@ class SpecRulesTest {
         assertThat(TckRunner.duration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(TckRunner.duration("3s")).isEqualTo(Duration.ofSeconds(3));
         assertThat(TckRunner.duration("PT4S")).isEqualTo(Duration.ofSeconds(4));
+        assertThat(TckRunner.duration("2m")).as("the syntax of URI options (URI-3)").isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> TckRunner.duration("3S")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TckRunner.duration("soon")).isInstanceOf(IllegalArgumentException.class);
     }
 
