@@ -7,6 +7,7 @@ import io.coordkit.tck.fixtures.ExternalFixture;
 import io.coordkit.tck.rules.TckSuite;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -157,6 +158,14 @@ public final class TckRunner {
         out.println("coordkit TCK against " + target + ": " + selected.size() + " suites");
         List<Row> rows = execute(selected, out);
         printTable(rows, out);
+        return exitStatus(rows);
+    }
+
+    /**
+     * @param rows the rows of a run, suites that failed as a whole included
+     * @return 1 when a row failed, else 0
+     */
+    static int exitStatus(List<Row> rows) {
         return rows.stream().anyMatch(r -> r.result() == Result.FAILED) ? 1 : 0;
     }
 
@@ -195,7 +204,12 @@ public final class TckRunner {
         return p.waitFor();
     }
 
-    private static List<Row> execute(List<Class<?>> classes, PrintStream out) {
+    /**
+     * Runs the classes. A suite (or the engine) that fails or is aborted as a whole, for example because its
+     * fixture did not start, reports none of its tests; it gets a row of its own (rule {@code -}), FAILED or NOT
+     * RUN, so that the exit status counts it.
+     */
+    static List<Row> execute(List<Class<?>> classes, PrintStream out) {
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
         classes.forEach(c -> request.selectors(DiscoverySelectors.selectClass(c)));
         LauncherDiscoveryRequest discovery = request.build();
@@ -204,17 +218,19 @@ public final class TckRunner {
         launcher.execute(discovery, new TestExecutionListener() {
             @Override
             public void executionSkipped(TestIdentifier id, String reason) {
-                if (id.isTest()) {
-                    rows.add(row(id, Result.NOT_RUN, reason));
-                }
+                rows.add(id.isTest() ? row(id, Result.NOT_RUN, reason) : containerRow(id, Result.NOT_RUN, reason));
             }
 
             @Override
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
                 if (!id.isTest()) {
-                    if (result.getStatus() == TestExecutionResult.Status.FAILED) {
-                        out.println("  suite " + id.getDisplayName() + " failed: "
-                                + result.getThrowable().map(Throwable::toString).orElse(""));
+                    if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                        Result r = result.getStatus() == TestExecutionResult.Status.FAILED ? Result.FAILED
+                                : Result.NOT_RUN;
+                        String message = result.getThrowable().map(Throwable::toString).orElse("");
+                        out.println("  suite " + id.getDisplayName() + " " + r.label().toLowerCase(Locale.ROOT)
+                                + ": " + message);
+                        rows.add(containerRow(id, r, message));
                     }
                     return;
                 }
@@ -238,6 +254,12 @@ public final class TckRunner {
         String suite = id.getSource().filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s)
                 .getJavaClass().getSuperclass().getSimpleName()).orElse("");
         return new Row(SpecRules.ruleOf(method).orElse("?"), suite, method, result, observed);
+    }
+
+    private static Row containerRow(TestIdentifier id, Result result, String observed) {
+        String suite = id.getSource().filter(ClassSource.class::isInstance).map(s -> ((ClassSource) s)
+                .getJavaClass().getSuperclass().getSimpleName()).orElse(id.getDisplayName());
+        return new Row("-", suite, "(suite " + id.getDisplayName() + ")", result, observed);
     }
 
     static void printTable(List<Row> rows, PrintStream out) {
