@@ -14,8 +14,11 @@ import io.coordkit.tck.actor.Actor;
 import io.coordkit.tck.check.CheckResult;
 import io.coordkit.tck.check.FencedResource;
 import io.coordkit.tck.check.History;
+import io.coordkit.tck.check.LeadershipChecker;
+import io.coordkit.tck.check.LeadershipChecker.Leadership;
 import io.coordkit.tck.check.MutualExclusionChecker;
 import io.coordkit.tck.check.MutualExclusionChecker.Lease;
+import io.coordkit.tck.rules.LeadershipRecorder;
 import io.coordkit.tck.rules.TckSuite;
 import io.coordkit.tck.server.EngineCluster;
 import io.coordkit.tck.server.EngineNode;
@@ -252,8 +255,9 @@ public abstract class FailoverChecks extends TckSuite {
                 }
             });
             LockLease held = holder.locks().lock(rule + "-held").acquire(operationTimeout());
-            List<LeaderInfo> elected = new CopyOnWriteArrayList<>();
-            Candidate leading = holder.elections().election(rule).join("holder", Map.of(), listener(elected));
+            History<Leadership> holderLeaderships = new History<>("leaderships of the holder during " + check);
+            LeadershipRecorder holderRecorder = new LeadershipRecorder("holder", holderLeaderships);
+            Candidate leading = holder.elections().election(rule).join("holder", Map.of(), holderRecorder);
             await(rule).until(leading::isLeader);
             long termBefore = leading.leadership().orElseThrow().term();
             Registration reg = holder.registry().register(rule, ServiceInstance.of("holder", "127.0.0.1:1"));
@@ -264,6 +268,9 @@ public abstract class FailoverChecks extends TckSuite {
             r.note("engine leader before the fault: " + leader.name());
             ThrowingRunnable undo;
             long t0;
+            // ELE-2 and ELE-3 across every candidate while leadership changes hands during the fault (FOV-3, FOV-4)
+            ElectionWorkload elections = new ElectionWorkload(workers, open(), rule + "-churn", check);
+            clients().track(elections::close);
             try (LockWorkload workload = new LockWorkload(workers, rule + "-contended", history)) {
                 pause(Duration.ofMillis(500), "let the workload run before the fault");
                 t0 = System.nanoTime();
@@ -295,6 +302,8 @@ public abstract class FailoverChecks extends TckSuite {
                 r.timing("faultUndoneAndClusterServingMs", System.nanoTime() - t0);
                 pause(Duration.ofMillis(500), "let the workload run after the recovery");
                 r.count("workloadAcquireFailures", workload.failures());
+            } finally {
+                elections.close();
             }
             r.note("engine leader after the fault: " + cluster.leader().map(EngineNode::name).orElse("none"));
             r.note("session states of the holder: " + states);
@@ -316,12 +325,25 @@ public abstract class FailoverChecks extends TckSuite {
                 r.note("SESSION_SURVIVES_LEADER_FAILOVER not claimed: lease state after the fault " + held.state());
             }
             r.note("held lease state after the fault: " + held.state());
+            r.count("leadershipsRecorded", elections.leadershipsRecorded());
+            r.count("resignationsDuringFault", elections.resignations());
+            r.count("electionWorkloadFailures", elections.failures());
+            elections.check().violations().forEach(v -> r.violations.add(v.toString()));
+            if (elections.overlaps() > 0) {
+                r.violations.add("SPI-7: " + elections.overlaps() + " leadership listener calls overlapped");
+            }
+            // the holder's own candidacy, alone in its election: told again of its term after a suspension (SES-5)
+            // or a greater one, never a smaller one (ELE-3)
             if (leading.isLeader()) {
                 long termAfter = leading.leadership().orElseThrow().term();
                 if (termAfter < termBefore) {
                     r.violations.add("ELE-3: term went back from " + termBefore + " to " + termAfter);
                 }
             }
+            holderRecorder.closeHistory();
+            new LeadershipChecker().check(holderLeaderships.snapshot()).violations()
+                    .forEach(v -> r.violations.add(v.toString()));
+            r.note("holder candidate: " + holderRecorder);
             Coordinator after = open();
             Optional<io.coordkit.config.Versioned<String>> value = after.config().getString(rule + "/key");
             if (holder.capabilities().contains(Capability.DURABLE_ACROSS_FAILOVER)

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * next leader's {@code elected} may be recorded first, which would be a false ELE-2 overlap. A lease is recorded as
  * released before {@code close()} for the same reason (LockRules.contend).
  */
-final class LeadershipRecorder implements LeadershipListener {
+public final class LeadershipRecorder implements LeadershipListener {
 
     private final String candidate;
     private final History<Leadership> history;
@@ -31,12 +31,17 @@ final class LeadershipRecorder implements LeadershipListener {
     private LeaderInfo lastElected;
     private long givenUpTerm = Long.MIN_VALUE;
 
-    LeadershipRecorder(String candidate, History<Leadership> history) {
+    /**
+     * @param candidate the candidate id
+     * @param history   where each leadership interval goes
+     */
+    public LeadershipRecorder(String candidate, History<Leadership> history) {
         this.candidate = candidate;
         this.history = history;
     }
 
-    LeadershipRecorder(String candidate) {
+    /** @param candidate the candidate id; records no intervals */
+    public LeadershipRecorder(String candidate) {
         this(candidate, null);
     }
 
@@ -87,7 +92,7 @@ final class LeadershipRecorder implements LeadershipListener {
      *
      * @param leadership the candidate's leadership at this moment ({@code Candidate.leadership()})
      */
-    synchronized void giveUp(Optional<LeaderInfo> leadership) {
+    public synchronized void giveUp(Optional<LeaderInfo> leadership) {
         leadership.ifPresent(l -> givenUpTerm = Math.max(givenUpTerm, l.term()));
         if (history != null && open != null) {
             history.add(open.revokedAt(history.now()));
@@ -96,14 +101,15 @@ final class LeadershipRecorder implements LeadershipListener {
     }
 
     /** Adds a leadership still open at the end of the history. */
-    synchronized void closeHistory() {
+    public synchronized void closeHistory() {
         if (history != null && open != null) {
             history.add(open);
             open = null;
         }
     }
 
-    synchronized List<String> told() {
+    /** @return what the candidate was told, in order */
+    public synchronized List<String> told() {
         return new ArrayList<>(told);
     }
 
@@ -115,7 +121,8 @@ final class LeadershipRecorder implements LeadershipListener {
         return told.stream().filter(s -> s.startsWith("elected")).count();
     }
 
-    int overlaps() {
+    /** @return how many listener calls overlapped another (SPI-7: must be 0) */
+    public int overlaps() {
         return overlaps.get();
     }
 
