@@ -7,6 +7,7 @@ import io.coordkit.Coordinators;
 import io.coordkit.RetryOptions;
 import io.coordkit.election.Candidate;
 import io.coordkit.lock.LockLease;
+import io.coordkit.naming.Registration;
 import io.coordkit.naming.ServiceInstance;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -209,7 +211,7 @@ public abstract class ValidationRules extends TckSuite {
         assertThat(b.config().get("k")).as(rule("NAM-7", "a key of another namespace")).isEmpty();
         assertThat(b.config().list("")).as(rule("NAM-7", "list of another namespace")).isEmpty();
         LockLease held = a.locks().lock("l").acquire(operationTimeout());
-        java.util.Optional<LockLease> other = b.locks().lock("l").tryAcquire();
+        Optional<LockLease> other = b.locks().lock("l").tryAcquire();
         assertThat(other).as(rule("NAM-7", "a lock of the same name in another namespace is free")).isPresent();
         other.get().close();
         held.close();
@@ -230,5 +232,59 @@ public abstract class ValidationRules extends TckSuite {
         Coordinator parent = clients().open(clients().namespace());
         assertThat(parent.config().list("")).as(rule("NAM-7", "a parent namespace does not see its children's keys"))
                 .isEmpty();
+    }
+
+    /**
+     * NAM-7 for nested namespaces: a namespace may have {@code /} in it (NAM-1), so a backend that lays out a
+     * namespace's areas as {@code <ns>/config/<key>}, {@code <ns>/locks/<name>}... makes namespace {@code N/config}
+     * with key {@code k} the same place as namespace {@code N} with key {@code config/k}. Each area name is tried.
+     */
+    @Test
+    public void required_NAM_7_nestedNamespacesNeverSeeEachOther() {
+        String n = clients().namespace() + "/x";
+        Coordinator outer = clients().open(n);
+        Coordinator config = clients().open(n + "/config");
+        Coordinator locks = clients().open(n + "/locks");
+        Coordinator registry = clients().open(n + "/registry");
+        Coordinator elections = clients().open(n + "/elections");
+
+        long innerVersion = config.config().put("k", "inner");
+        assertThat(outer.config().get("config/k")).as(rule("NAM-7", "key config/k of namespace %s after key k was "
+                + "written in namespace %s/config", n, n)).isEmpty();
+        assertThat(outer.config().list("")).as(rule("NAM-7", "keys of namespace %s after a write in %s/config", n, n))
+                .isEmpty();
+        outer.config().put("config/k", "outer");
+        assertThat(config.config().getString("k")).as(rule("NAM-7", "key k of namespace %s/config after key config/k "
+                + "was written in namespace %s", n, n)).hasValueSatisfying(v -> {
+                    assertThat(v.value()).isEqualTo("inner");
+                    assertThat(v.version()).isEqualTo(innerVersion);
+                });
+        assertThat(config.config().list("")).as(rule("NAM-7", "keys of namespace %s/config", n)).containsOnlyKeys("k");
+
+        try (LockLease held = outer.locks().lock("locks/l").acquire(operationTimeout())) {
+            Optional<LockLease> inner = locks.locks().lock("l").tryAcquire();
+            assertThat(inner).as(rule("NAM-7", "lock l of namespace %s/locks while %s holds lock locks/l (held: %s)",
+                    n, n, held.fencingToken())).isPresent();
+            inner.get().close();
+        }
+
+        Registration reg = outer.registry().register("registry/s", ServiceInstance.of("i", "h:1"));
+        assertThat(registry.registry().instances("s")).as(rule("NAM-7", "instances of service s in namespace "
+                + "%s/registry while %s registered service registry/s", n, n)).isEmpty();
+        registry.registry().register("s", ServiceInstance.of("j", "h:2"));
+        assertThat(outer.registry().instances("registry/s")).as(rule("NAM-7", "instances of service registry/s of "
+                + "namespace %s", n)).extracting(ServiceInstance::id).containsExactly("i");
+        reg.close();
+
+        Candidate outerLeader = outer.elections().election("elections/e").join("i", Map.of(),
+                new LeadershipRecorder("i"));
+        assertThat(ElectionRules.leads(outerLeader, operationTimeout())).isTrue();
+        assertThat(elections.elections().election("e").leader()).as(rule("NAM-7", "leader of election e in "
+                + "namespace %s/elections while %s has a leader of election elections/e", n, n)).isEmpty();
+        Candidate innerLeader = elections.elections().election("e").join("j", Map.of(), new LeadershipRecorder("j"));
+        assertThat(ElectionRules.leads(innerLeader, operationTimeout())).as(rule("NAM-7", "election e of namespace "
+                + "%s/elections has its own leader", n)).isTrue();
+        assertThat(outerLeader.isLeader()).as(rule("NAM-7", "the leader of elections/e in %s still leads", n))
+                .isTrue();
     }
 }
