@@ -71,9 +71,14 @@ public abstract class HealthRules extends TckSuite {
                 .as(rule("HLT-2", "health() while the engine cannot be reached"))
                 .isInstanceOfAny(BackendUnavailableException.class, CoordinationTimeoutException.class);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        // Retries (SPI-4) may repeat the attempt; each is bounded by the operation timeout.
-        assertThat(took).as(rule("HLT-2", "health() failed after %s; operation timeout %s", took,
-                operationTimeout())).isLessThan(operationTimeout().multipliedBy(4).plusSeconds(3));
+        // HLT-2: within the operation timeout. Retries (SPI-4) do not extend it: all attempts share one deadline
+        // (docs/design.md, retries). The slack is only the delivery of the time-out (a timer and a coordkit thread
+        // on a loaded machine), not another attempt; 4 x the timeout + 3 s, as before, would let a core that gives
+        // every retry its own timeout pass.
+        Duration slack = Duration.ofSeconds(1);
+        assertThat(took).as(rule("HLT-2", "health() failed after %s; operation timeout %s (+ %s slack for the "
+                + "delivery of the time-out)", took, operationTimeout(), slack))
+                .isLessThanOrEqualTo(operationTimeout().plus(slack));
         conn.restore();
     }
 }
