@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Free TCP ports on 127.0.0.1. A port is found by binding an ephemeral port and closing it at once; this JVM never
  * hands out the same port twice, so launchers that reserve several ports before starting servers do not collide
- * with each other. (Another program may still take the port in between: launchers retry on "address in use".)
+ * with each other. Another program may still take the port in between; no launcher retries then: the server fails
+ * to bind and exits (or never serves), and the cluster's start fails with the last lines of the node's log.
  */
 public final class FreePorts {
 
