@@ -130,7 +130,7 @@ public abstract class LockRules extends TckSuite {
         for (int round = 0; round < stochasticRepetitions(); round++) {
             History<Lease> history = new History<>("lock contention round " + round);
             contend(coordinators, 2, 6, history, "contended-" + round,
-                    c -> c.locks().lock("contended")::acquire, MutualExclusionChecker.Kind.EXCLUSIVE, 1);
+                    c -> c.locks().lock("contended")::acquire, Lease::exclusive);
             new MutualExclusionChecker().check(history.snapshot()).assertOk();
             assertThat(history.size()).isEqualTo(coordinators.size() * 2 * 6);
         }
@@ -143,7 +143,7 @@ public abstract class LockRules extends TckSuite {
     static void contend(List<Coordinator> coordinators, int threadsPerCoordinator, int iterations,
                         History<Lease> history, String label,
                         Function<Coordinator, Function<Duration, LockLease>> acquirer,
-                        MutualExclusionChecker.Kind kind, int permits) throws Exception {
+                        HeldLease record) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(coordinators.size() * threadsPerCoordinator);
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -158,8 +158,8 @@ public abstract class LockRules extends TckSuite {
                             long acquired = history.now();
                             Thread.sleep(ThreadLocalRandom.current().nextInt(1, 6));
                             long closing = history.now();
-                            history.add(lease(kind, lease.name(), client, permits, lease.fencingToken(), invoked,
-                                    acquired).releasedAt(closing));
+                            history.add(record.of(lease.name(), client, lease.fencingToken(), invoked, acquired)
+                                    .releasedAt(closing));
                             lease.close();
                         }
                         return null;
@@ -174,18 +174,10 @@ public abstract class LockRules extends TckSuite {
         }
     }
 
-    private static Lease lease(MutualExclusionChecker.Kind kind, String name, String client, int permits, long token,
-                               long invoked, long acquired) {
-        switch (kind) {
-            case EXCLUSIVE:
-                return Lease.exclusive(name, client, token, invoked, acquired);
-            case READ:
-                return Lease.read(name, client, token, invoked, acquired);
-            case WRITE:
-                return Lease.write(name, client, token, invoked, acquired);
-            default:
-                return Lease.semaphore(name, client, permits, token, invoked, acquired);
-        }
+    /** One of the {@link Lease} factories for a held lease ({@code Lease::exclusive}, {@code Lease::read}...). */
+    @FunctionalInterface
+    interface HeldLease {
+        Lease of(String name, String client, long token, long acquireInvokedAt, long acquiredAt);
     }
 
     @Test
@@ -440,12 +432,12 @@ public abstract class LockRules extends TckSuite {
             try {
                 Future<?> readers = pool.submit(() -> {
                     contend(cs, 1, 6, history, "r", c -> c.locks().readWriteLock(name).readLock()::acquire,
-                            MutualExclusionChecker.Kind.READ, 1);
+                            Lease::read);
                     return null;
                 });
                 Future<?> writers = pool.submit(() -> {
                     contend(cs, 1, 4, history, "w", c -> c.locks().readWriteLock(name).writeLock()::acquire,
-                            MutualExclusionChecker.Kind.WRITE, 1);
+                            Lease::write);
                     return null;
                 });
                 readers.get(180, TimeUnit.SECONDS);
@@ -493,7 +485,8 @@ public abstract class LockRules extends TckSuite {
             History<Lease> history = new History<>("semaphore contention round " + round);
             String name = "sem-" + round;
             contend(cs, 2, 5, history, "s", c -> c.locks().semaphore(name, 2)::acquire,
-                    MutualExclusionChecker.Kind.SEMAPHORE, 2);
+                    (lock, client, token, invoked, acquired) -> Lease.semaphore(lock, client, 2, token, invoked,
+                            acquired));
             new MutualExclusionChecker().check(history.snapshot()).assertOk();
         }
     }
