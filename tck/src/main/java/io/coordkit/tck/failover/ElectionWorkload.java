@@ -3,6 +3,7 @@ package io.coordkit.tck.failover;
 import io.coordkit.Coordinator;
 import io.coordkit.Subscription;
 import io.coordkit.election.Candidate;
+import io.coordkit.election.LeaderInfo;
 import io.coordkit.tck.check.CheckResult;
 import io.coordkit.tck.check.History;
 import io.coordkit.tck.check.LeadershipChecker;
@@ -59,7 +60,7 @@ final class ElectionWorkload implements AutoCloseable {
             pause(300);
             for (int i = 0; i < candidates.size() && running.get(); i++) {
                 Candidate c = candidates.get(i);
-                Optional<io.coordkit.election.LeaderInfo> leadership = c.leadership();
+                Optional<LeaderInfo> leadership = c.leadership();
                 if (c.isLeader() && leadership.isPresent()) {
                     recorders.get(i).giveUp(leadership);
                     try {
