@@ -6,6 +6,7 @@ import io.coordkit.naming.SelectionStrategy;
 import io.coordkit.naming.ServiceInstance;
 import io.coordkit.naming.ServiceListener;
 import io.coordkit.naming.ServiceRegistry;
+import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
 import io.coordkit.spi.SerialExecutor;
 
@@ -42,14 +43,17 @@ final class RegistryImpl implements ServiceRegistry {
                         late -> late.deregister().exceptionally(e -> null));
         return Calls.relay(attempt, backendRegistration -> {
             RegistrationImpl r = new RegistrationImpl(coordinator, service, instance, backendRegistration);
-            coordinator.bind(r);
-            if (coordinator.epoch() != epoch) {
-                // Registered in a session that was lost meanwhile: register again in the current one (REG-7).
-                r.sessionChanged(io.coordkit.session.SessionState.LOST);
-                if (coordinator.sessionState().isUsable()) {
-                    r.sessionChanged(io.coordkit.session.SessionState.CONNECTED);
+            // Read under the lock session changes are applied with: a CONNECTED applied after this reaches r
+            // through the coordinator, one applied before is seen here; either way r renews once.
+            coordinator.bind(r, (session, epochNow) -> {
+                if (epochNow != epoch) {
+                    // Registered in a session that was lost meanwhile: register again in the current one (REG-7).
+                    r.sessionChanged(SessionState.LOST);
+                    if (session.isUsable()) {
+                        r.sessionChanged(SessionState.CONNECTED);
+                    }
                 }
-            }
+            });
             return (Registration) r;
         }, Registration::close);
     }
