@@ -50,6 +50,10 @@ final class Calls {
                 .failureRateThreshold(breakerOptions.failureRateThreshold())
                 .waitDurationInOpenState(breakerOptions.openDuration())
                 .permittedNumberOfCallsInHalfOpenState(1)
+                // The one trial call may be a long lock wait (resilience4j#903): after an operation timeout
+                // without an answer the circuit opens again, and after its open duration lets another trial pass,
+                // instead of refusing every call for as long as that wait lasts.
+                .maxWaitDurationInHalfOpenState(operationTimeout)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 // Only an engine that cannot be reached counts; a refused compare-and-set is a success here.
                 .recordException(Calls::isUnavailability)
