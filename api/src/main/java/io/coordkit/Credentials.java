@@ -1,6 +1,6 @@
 package io.coordkit;
 
-import java.util.Objects;
+import io.coordkit.internal.Validation;
 
 /**
  * A user name and password for engines that authenticate clients. {@link #toString()} never shows the password.
@@ -11,10 +11,10 @@ import java.util.Objects;
 public record Credentials(String username, String password) {
     /** Checks the arguments. */
     public Credentials {
-        Objects.requireNonNull(username, "username must not be null");
-        Objects.requireNonNull(password, "password must not be null");
+        Validation.notNull("username", username);
+        Validation.notNull("password", password);
         if (username.isBlank()) {
-            throw new IllegalArgumentException("username must not be blank");
+            throw new IllegalArgumentException("username must not be blank (NAM-2)");
         }
     }
 
