@@ -12,7 +12,9 @@ public interface LockLease extends AutoCloseable {
     String name();
 
     /**
-     * @return the fencing token: strictly greater than every token issued before for this name (LCK-4).
+     * @return the fencing token (LCK-4): strictly greater than the token of every lease of this name whose
+     *         acquisition completed before this one's began, and, among leases that exclude each other (an
+     *         exclusive lock, a write lease), greater than every earlier holder's; never equal to another lease's.
      *         Give it to the resource you write to, and let the resource refuse tokens lower than the highest it
      *         has seen.
      */
