@@ -229,6 +229,30 @@ final class CoordinatorImpl implements Coordinator {
         bound.remove(b);
     }
 
+    /**
+     * Opens a backend subscription whose events reach {@code listener} one at a time, in order, on a coordkit
+     * thread (SPI-7), and never after the returned subscription (or the coordinator) was closed, even if they
+     * were queued before.
+     *
+     * @param what     names the subscription in logs
+     * @param open     opens the backend subscription with the sink to report events to
+     * @param listener the application's listener
+     */
+    <E> Subscription subscribe(String what, java.util.function.Function<java.util.function.Consumer<E>, Subscription> open,
+                               java.util.function.Consumer<E> listener) {
+        SerialExecutor delivery = newSerialExecutor(what);
+        AtomicBoolean active = new AtomicBoolean(true);
+        Subscription backendSubscription = open.apply(event -> delivery.execute(() -> {
+            if (active.get()) {
+                listener.accept(event);
+            }
+        }));
+        return track(() -> {
+            active.set(false);
+            backendSubscription.close();
+        });
+    }
+
     /** Keeps a backend subscription so that close cancels it; returns one that also forgets it. */
     Subscription track(Subscription backendSubscription) {
         subscriptions.add(backendSubscription);
@@ -451,7 +475,11 @@ final class CoordinatorImpl implements Coordinator {
 
     private void notifyListeners(SessionState s) {
         for (Listener l : sessionListeners) {
-            l.executor.execute(() -> l.listener.stateChanged(s));
+            l.executor.execute(() -> {
+                if (l.active.get()) {
+                    l.listener.stateChanged(s);
+                }
+            });
         }
     }
 
@@ -464,12 +492,15 @@ final class CoordinatorImpl implements Coordinator {
     public Subscription addSessionListener(SessionListener listener) {
         Validation.notNull("listener", listener);
         ensureOpen();
-        Listener l = new Listener(listener, newSerialExecutor("session listener"));
+        Listener l = new Listener(listener, newSerialExecutor("session listener"), new AtomicBoolean(true));
         sessionListeners.add(l);
-        return () -> sessionListeners.remove(l);
+        return () -> {
+            l.active.set(false); // not even a change queued before (Subscription.close())
+            sessionListeners.remove(l);
+        };
     }
 
-    private record Listener(SessionListener listener, SerialExecutor executor) {
+    private record Listener(SessionListener listener, SerialExecutor executor, AtomicBoolean active) {
     }
 
     // ---- the API -----------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import io.coordkit.naming.ServiceListener;
 import io.coordkit.naming.ServiceRegistry;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
-import io.coordkit.spi.SerialExecutor;
 
 import java.util.List;
 import java.util.Optional;
@@ -74,12 +73,9 @@ final class RegistryImpl implements ServiceRegistry {
     public Subscription watch(String service, ServiceListener listener) {
         Validation.name("service", service);
         Validation.notNull("listener", listener);
-        SerialExecutor delivery = coordinator.newSerialExecutor("registry watch '" + service + "'");
-        return coordinator.track(coordinator.backend().registry().watch(service,
-                instances -> {
-                    List<ServiceInstance> copy = List.copyOf(instances);
-                    delivery.execute(() -> listener.membershipChanged(service, copy));
-                }));
+        return coordinator.<List<ServiceInstance>>subscribe("registry watch '" + service + "'",
+                sink -> coordinator.backend().registry().watch(service, instances -> sink.accept(List.copyOf(instances))),
+                instances -> listener.membershipChanged(service, instances));
     }
 
     @Override

@@ -257,6 +257,32 @@ class SessionRaceTest {
         await().until(reg::isRegistered);
     }
 
+    // ---- subscriptions
+
+    @Test
+    void aClosedWatchGetsNoEventQueuedBeforeItsClose() throws InterruptedException {
+        open();
+        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        io.coordkit.Subscription watch = c.config().watch("", event -> {
+            seen.add(event.type() + " " + event.key());
+            if (event.type() == io.coordkit.config.ConfigEvent.Type.RESYNC) {
+                inListener.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        assertThat(inListener.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        c.config().put("a", "1"); // queued behind the RESYNC the listener is still busy with
+        watch.close();
+        release.countDown();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> seen.size() == 1);
+    }
+
     // ---- the session machine
 
     @Test
