@@ -283,6 +283,31 @@ class SessionRaceTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> seen.size() == 1);
     }
 
+    @Test
+    void aRemovedSessionListenerGetsNoChangeQueuedBeforeItsRemoval() throws InterruptedException {
+        open();
+        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<SessionState> seen = new CopyOnWriteArrayList<>();
+        io.coordkit.Subscription subscription = c.addSessionListener(state -> {
+            seen.add(state);
+            inListener.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        b.emit(SessionState.SUSPENDED);
+        assertThat(inListener.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        b.emit(SessionState.RECONNECTED); // queued behind SUSPENDED
+        await().until(() -> c.sessionState() == SessionState.RECONNECTED);
+        subscription.close();
+        release.countDown();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> seen.equals(List.of(SessionState.SUSPENDED)));
+    }
+
     // ---- the session machine
 
     @Test
