@@ -39,7 +39,10 @@ public interface Candidate extends AutoCloseable {
      */
     void resign();
 
-    /** Leaves the election. Idempotent; never throws. */
+    /**
+     * Leaves the election. Idempotent; never throws; a withdrawal that fails is retried in the background like a
+     * lease's release ({@link io.coordkit.lock.LockLease#close()}).
+     */
     @Override
     void close();
 }

@@ -43,8 +43,12 @@ public interface LockLease extends AutoCloseable {
      */
     Subscription addListener(LeaseListener listener);
 
-    /** Releases the lease. Idempotent; never throws (a failure to reach the engine is logged and the session's
-     * end removes the lease). */
+    /**
+     * Releases the lease (state {@code RELEASED} at once). Idempotent; never throws. Waits at most the operation
+     * timeout for the engine; a release that fails is logged and retried in the background until it succeeds,
+     * the session is lost (the engine then removes the lease) or the coordinator closes. Not held up by an open
+     * circuit breaker.
+     */
     @Override
     void close();
 }
