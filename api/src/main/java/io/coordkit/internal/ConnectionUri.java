@@ -62,8 +62,9 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
                 int sep = userInfo.indexOf(':');
                 String user = decode(sep < 0 ? userInfo : userInfo.substring(0, sep), "user");
                 String password = sep < 0 ? "" : decode(userInfo.substring(sep + 1), "password");
-                if (user.isBlank()) {
-                    throw new IllegalArgumentException("uri has an empty user name before '@' (URI-2)");
+                if (user.isEmpty() ? password.isEmpty() : user.isBlank()) {
+                    throw new IllegalArgumentException("uri has neither a user name nor a password before '@', or a"
+                            + " blank user name (URI-2)");
                 }
                 credentials = Optional.of(new Credentials(user, password));
                 userInfoMasked = (sep < 0 ? userInfo : userInfo.substring(0, sep) + ":***") + "@";

@@ -32,6 +32,19 @@ class ApiValuesTest {
     }
 
     @Test
+    void passwordOnlyCredentials() {
+        assertThat(new Credentials("", "pw").username()).isEmpty();
+        assertThat(ConnectionUri.parse("redis://:pw@h1:6379/ns").credentials())
+                .hasValueSatisfying(c -> assertThat(c).isEqualTo(new Credentials("", "pw")));
+        assertThat(ConnectionUri.parse("redis://:pw@h1:6379/ns").masked()).isEqualTo("redis://:***@h1:6379/ns");
+        assertThatThrownBy(() -> new Credentials("", "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Credentials(" ", "pw")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConnectionUri.parse("redis://@h1:6379")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("URI-2");
+        assertThatThrownBy(() -> ConnectionUri.parse("redis://:@h1:6379")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void versionedBytesAreCopiedAndComparedByContent() {
         byte[] in = {1, 2, 3};
         Versioned<byte[]> v = new Versioned<>(in, 4);
