@@ -11,7 +11,9 @@ import java.time.Duration;
  * @param failureRateThreshold percent of failed calls, 1 to 100, at which the circuit opens
  * @param slidingWindowSize    how many recent calls the rate is computed over, 1 to 1000
  * @param minimumCalls         how many calls must be recorded before the rate counts, 1 to slidingWindowSize
- * @param openDuration         how long the circuit stays open before a few trial calls may pass, 10 ms to 10 min
+ * @param openDuration         how long the circuit stays open before one trial call may pass, 10 ms to 10 min;
+ *                             a trial without an answer within the operation timeout opens it again. Releases
+ *                             (of leases, registrations, candidacies) never wait for the circuit
  */
 public record CircuitBreakerOptions(boolean enabled, int failureRateThreshold, int slidingWindowSize,
                                     int minimumCalls, Duration openDuration) {

@@ -2,9 +2,9 @@ package io.coordkit;
 
 import io.coordkit.internal.CoordinatorFactory;
 import io.coordkit.internal.CoordinatorOptions;
+import io.coordkit.internal.Validation;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -67,7 +67,7 @@ public final class Coordinators {
         private CircuitBreakerOptions circuitBreaker = CircuitBreakerOptions.defaults();
 
         private Builder(String uri) {
-            this.uri = Objects.requireNonNull(uri, "uri must not be null");
+            this.uri = Validation.notNull("uri", uri);
         }
 
         /**
@@ -76,7 +76,7 @@ public final class Coordinators {
          * @return this builder
          */
         public Builder sessionTtl(Duration ttl) {
-            this.sessionTtl = Objects.requireNonNull(ttl, "sessionTtl must not be null");
+            this.sessionTtl = Validation.notNull("sessionTtl", ttl);
             return this;
         }
 
@@ -85,7 +85,7 @@ public final class Coordinators {
          * @return this builder
          */
         public Builder operationTimeout(Duration timeout) {
-            this.operationTimeout = Objects.requireNonNull(timeout, "operationTimeout must not be null");
+            this.operationTimeout = Validation.notNull("operationTimeout", timeout);
             return this;
         }
 
@@ -94,7 +94,7 @@ public final class Coordinators {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout must not be null");
+            this.connectTimeout = Validation.notNull("connectTimeout", timeout);
             return this;
         }
 
@@ -103,7 +103,7 @@ public final class Coordinators {
          * @return this builder
          */
         public Builder namespace(String namespace) {
-            this.namespace = Objects.requireNonNull(namespace, "namespace must not be null");
+            this.namespace = Validation.notNull("namespace", namespace);
             return this;
         }
 
@@ -112,7 +112,7 @@ public final class Coordinators {
          * @return this builder
          */
         public Builder credentials(Credentials credentials) {
-            this.credentials = Objects.requireNonNull(credentials, "credentials must not be null");
+            this.credentials = Validation.notNull("credentials", credentials);
             return this;
         }
 
@@ -121,7 +121,7 @@ public final class Coordinators {
          * @return this builder
          */
         public Builder retry(RetryOptions retry) {
-            this.retry = Objects.requireNonNull(retry, "retry must not be null");
+            this.retry = Validation.notNull("retry", retry);
             return this;
         }
 
@@ -130,7 +130,7 @@ public final class Coordinators {
          * @return this builder
          */
         public Builder circuitBreaker(CircuitBreakerOptions circuitBreaker) {
-            this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker must not be null");
+            this.circuitBreaker = Validation.notNull("circuitBreaker", circuitBreaker);
             return this;
         }
 

@@ -1,7 +1,6 @@
 package io.coordkit;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How the core retries operations that are safe to repeat (reads: get, list, instances, leader, health). Writes,
@@ -33,7 +32,9 @@ public record RetryOptions(int maxAttempts, Duration initialBackoff, Duration ma
     }
 
     static void requireBetween(String name, Duration value, Duration min, Duration max) {
-        Objects.requireNonNull(value, () -> name + " must not be null (NAM-6)");
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null (NAM-2)");
+        }
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max + " (NAM-6), was "
                     + value);

@@ -30,11 +30,19 @@ public interface Candidate extends AutoCloseable {
     /**
      * Gives up leadership and joins again at the end of the line, so that another candidate takes over
      * (ELE-6). A lone candidate is elected again with a new, greater term. A candidate that does not lead
-     * keeps its place.
+     * keeps its place. The candidacy joins again only once the old one is withdrawn on the engine.
+     *
+     * @throws io.coordkit.CoordinationException if the old candidacy could not be withdrawn or the new one
+     *         could not be recorded; the candidacy has then ended (the listener was told {@code RESIGNED}), and
+     *         a failed withdrawal is retried in the background until the session ends
+     * @throws IllegalStateException if the coordinator is closed
      */
     void resign();
 
-    /** Leaves the election. Idempotent; never throws. */
+    /**
+     * Leaves the election. Idempotent; never throws; a withdrawal that fails is retried in the background like a
+     * lease's release ({@link io.coordkit.lock.LockLease#close()}).
+     */
     @Override
     void close();
 }

@@ -50,6 +50,10 @@ final class Calls {
                 .failureRateThreshold(breakerOptions.failureRateThreshold())
                 .waitDurationInOpenState(breakerOptions.openDuration())
                 .permittedNumberOfCallsInHalfOpenState(1)
+                // The one trial call may be a long lock wait (resilience4j#903): after an operation timeout
+                // without an answer the circuit opens again, and after its open duration lets another trial pass,
+                // instead of refusing every call for as long as that wait lasts.
+                .maxWaitDurationInHalfOpenState(operationTimeout)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 // Only an engine that cannot be reached counts; a refused compare-and-set is a success here.
                 .recordException(Calls::isUnavailability)
@@ -88,19 +92,29 @@ final class Calls {
         ensureOpen.run();
         long deadline = System.nanoTime() + operationTimeout.toNanos();
         return retry.executeCompletionStage(scheduler,
-                        () -> attempt(operation, remaining(deadline), call, null))
+                        () -> attempt(operation, remaining(deadline), call, null, true))
                 .toCompletableFuture();
     }
 
     /** A write or anything else not safe to repeat: one attempt within the operation timeout (SPI-4). */
     <T> CompletableFuture<T> write(String operation, Supplier<CompletableFuture<T>> call) {
         ensureOpen.run();
-        return attempt(operation, operationTimeout, call, null);
+        return attempt(operation, operationTimeout, call, null, true);
     }
 
-    /** A release made while the coordinator closes: like {@link #write}, without the closed check. */
+    /**
+     * A release (of a lease, registration or candidacy): one attempt within the operation timeout that does not
+     * pass through the circuit breaker and is not counted by it. A release must not be refused because other
+     * calls failed: the thing it releases stays held on the engine until it succeeds (SPI-5).
+     */
+    <T> CompletableFuture<T> release(String operation, Supplier<CompletableFuture<T>> call) {
+        ensureOpen.run();
+        return attempt(operation, operationTimeout, call, null, false);
+    }
+
+    /** A release made while the coordinator closes: like {@link #release}, without the closed check. */
     <T> CompletableFuture<T> whileClosing(String operation, Supplier<CompletableFuture<T>> call) {
-        return attempt(operation, operationTimeout, call, null);
+        return attempt(operation, operationTimeout, call, null, false);
     }
 
     /**
@@ -110,7 +124,7 @@ final class Calls {
     <T> CompletableFuture<T> once(String operation, Duration limit, Supplier<CompletableFuture<T>> call,
                                   Consumer<T> orphan) {
         ensureOpen.run();
-        return attempt(operation, limit, call, orphan);
+        return attempt(operation, limit, call, orphan, true);
     }
 
     private static Duration remaining(long deadline) {
@@ -118,13 +132,13 @@ final class Calls {
     }
 
     private <T> CompletableFuture<T> attempt(String operation, Duration limit, Supplier<CompletableFuture<T>> call,
-                                             Consumer<T> orphan) {
+                                             Consumer<T> orphan, boolean guarded) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (limit.isZero()) {
             result.completeExceptionally(deadlineExceeded(operation));
             return result;
         }
-        if (!breaker.tryAcquirePermission()) {
+        if (guarded && !breaker.tryAcquirePermission()) {
             result.completeExceptionally(new CircuitOpenException("circuit breaker open for " + uri + ": "
                     + operation + " not attempted because recent calls could not reach the engine (SPI-5)"));
             return result;
@@ -154,7 +168,11 @@ final class Calls {
         });
         result.whenComplete((value, error) -> {
             long took = System.nanoTime() - start;
-            if (error == null) {
+            if (!guarded) {
+                if (result.isCancelled()) {
+                    backend.cancel(true);
+                }
+            } else if (error == null) {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             } else if (result.isCancelled()) {
                 breaker.releasePermission();

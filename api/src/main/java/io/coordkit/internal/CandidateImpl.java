@@ -33,6 +33,10 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
     private BackendCandidacy backend;
     private LeaderInfo leading;
     private boolean ended;
+    /** The candidacy ended because the session was lost (ELE-7). */
+    private boolean endedBySession;
+    /** The session came back before the engine's answer to join: ask it for leadership once that is there. */
+    private boolean recheckWhenJoined;
     private long generation;
 
     CandidateImpl(CoordinatorImpl coordinator, String election, String id, Map<String, String> metadata,
@@ -45,13 +49,19 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
         this.notifications = coordinator.newSerialExecutor("candidate '" + id + "' of election '" + election + "'");
     }
 
-    /** Records the candidacy on the engine. */
+    /**
+     * Records the candidacy on the engine. The candidate is bound to the session before the request, so that every
+     * session change after it reaches the candidacy: a SUSPENDED between an early {@code elected} and the engine's
+     * answer revokes it (SES-4), a LOST ends it (ELE-7). A candidacy the engine records after it ended is withdrawn
+     * there (SPI-8), also when it ended because the session was lost: the engine may have recorded it in the new
+     * session, where nothing else would remove it.
+     */
     CompletableFuture<Void> join() {
         long gen;
         synchronized (this) {
             gen = ++generation;
         }
-        long epoch = coordinator.epoch();
+        coordinator.bind(this);
         ElectionBackend.CandidacyListener events = new ElectionBackend.CandidacyListener() {
             @Override
             public void elected(LeaderInfo leadership) {
@@ -66,28 +76,39 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
         CompletableFuture<BackendCandidacy> attempt = coordinator.calls()
                 .once("join election '" + election + "' as '" + id + "'", coordinator.calls().operationTimeout(),
                         () -> coordinator.backend().elections().join(election, id, metadata, events),
-                        late -> late.withdraw().exceptionally(e -> null));
+                        late -> coordinator.releaseInBackground(describeWithdrawal(), late::withdraw));
         CompletableFuture<Void> joined = new CompletableFuture<>();
         attempt.whenComplete((candidacy, error) -> {
             if (error != null) {
+                if (gen == currentGeneration()) {
+                    end();
+                }
                 joined.completeExceptionally(Calls.unwrap(error));
                 return;
             }
             boolean stale;
+            boolean lost;
+            boolean recheck;
             synchronized (this) {
                 stale = ended || gen != generation;
+                lost = endedBySession && gen == generation;
+                recheck = !stale && recheckWhenJoined;
+                recheckWhenJoined = false;
                 if (!stale) {
                     backend = candidacy;
                 }
             }
             if (stale) {
-                candidacy.withdraw().exceptionally(e -> null);
-                joined.completeExceptionally(new CoordinationException("the candidacy of '" + id + "' in election '"
-                        + election + "' ended before the engine recorded it"));
+                coordinator.releaseInBackground(describeWithdrawal(), candidacy::withdraw);
+                if (lost) {
+                    joined.complete(null); // ended by the lost session, and told so (ELE-7)
+                } else {
+                    joined.completeExceptionally(new CoordinationException("the candidacy of '" + id
+                            + "' in election '" + election + "' ended before the engine recorded it"));
+                }
             } else {
-                coordinator.bind(this);
-                if (coordinator.epoch() != epoch) {
-                    revoke(RevocationReason.SESSION_LOST, true); // recorded in a session lost meanwhile (ELE-7)
+                if (recheck) {
+                    recheck();
                 }
                 joined.complete(null);
             }
@@ -99,6 +120,10 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             }
         });
         return joined;
+    }
+
+    private synchronized long currentGeneration() {
+        return generation;
     }
 
     private synchronized void onElected(long gen, LeaderInfo leadership) {
@@ -147,6 +172,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             leading = null;
             if (end) {
                 ended = true;
+                endedBySession = true;
                 backend = null;
             }
             // A lost session ends every candidacy, leading or not (ELE-7); a suspension concerns only the leader.
@@ -164,7 +190,11 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
         BackendCandidacy b;
         long gen;
         synchronized (this) {
-            if (ended || backend == null) {
+            if (ended) {
+                return;
+            }
+            if (backend == null) {
+                recheckWhenJoined = true;
                 return;
             }
             b = backend;
@@ -225,16 +255,25 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             notifications.execute(() -> listener.revoked(RevocationReason.RESIGNED));
         }
         if (old != null) {
-            coordinator.releaseOrDefer(describeWithdrawal(), old::withdraw);
+            // Join again only once the old candidacy is gone: while it is on the engine it still leads there, and
+            // its events are ignored here, so nobody would lead (ELE-5, ELE-6).
+            try {
+                Calls.await(coordinator.calls().release(describeWithdrawal(), old::withdraw));
+            } catch (IllegalStateException e) {
+                end();
+                throw e; // closed meanwhile (SES-7)
+            } catch (CoordinationException e) {
+                end();
+                coordinator.releaseInBackground(describeWithdrawal(), old::withdraw);
+                throw new CoordinationException("'" + id + "' resigned from election '" + election
+                        + "' but its candidacy could not be withdrawn (" + e.getMessage() + "); the candidacy "
+                        + "ended, its withdrawal is retried in the background", e);
+            }
         }
         try {
             Calls.await(join());
         } catch (CoordinationException e) {
-            synchronized (this) {
-                ended = true;
-                notifyAll();
-            }
-            coordinator.unbind(this);
+            end();
             throw new CoordinationException("'" + id + "' resigned from election '" + election
                     + "' but could not join again: " + e.getMessage(), e);
         }

@@ -6,7 +6,6 @@ import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.ConfigStore;
 import io.coordkit.config.Versioned;
-import io.coordkit.spi.SerialExecutor;
 
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -111,12 +110,8 @@ final class ConfigStoreImpl implements ConfigStore {
     public Subscription watch(String prefix, ConfigListener listener) {
         Validation.prefix("prefix", prefix);
         Validation.notNull("listener", listener);
-        SerialExecutor delivery = coordinator.newSerialExecutor("config watch '" + prefix + "'");
-        ConfigListener relay = event -> {
-            ConfigEvent e = event;
-            delivery.execute(() -> listener.onEvent(e));
-        };
-        return coordinator.track(coordinator.backend().kv().watch(prefix, relay));
+        return coordinator.<ConfigEvent>subscribe("config watch '" + prefix + "'",
+                sink -> coordinator.backend().kv().watch(prefix, sink::accept), listener::onEvent);
     }
 
     private static void expectedVersion(String argument, long version) {

@@ -50,6 +50,27 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
         String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
         String rest = text.substring(colon + 1);
 
+        // The user info ends at the last '@' (a host, namespace or option has none unless percent-encoded), so a
+        // password with an unescaped '/', '?' or '#' is never taken for a host, path or option (URI-5).
+        Optional<Credentials> credentials = Optional.empty();
+        String userInfoMasked = "";
+        if (rest.startsWith("//")) {
+            int at = rest.lastIndexOf('@');
+            if (at >= 0) {
+                String userInfo = rest.substring(2, at);
+                rest = "//" + rest.substring(at + 1);
+                int sep = userInfo.indexOf(':');
+                String user = decode(sep < 0 ? userInfo : userInfo.substring(0, sep), "user");
+                String password = sep < 0 ? "" : decode(userInfo.substring(sep + 1), "password");
+                if (user.isEmpty() ? password.isEmpty() : user.isBlank()) {
+                    throw new IllegalArgumentException("uri has neither a user name nor a password before '@', or a"
+                            + " blank user name (URI-2)");
+                }
+                credentials = Optional.of(new Credentials(user, password));
+                userInfoMasked = (sep < 0 ? userInfo : userInfo.substring(0, sep) + ":***") + "@";
+            }
+        }
+
         String query = null;
         int q = rest.indexOf('?');
         if (q >= 0) {
@@ -74,22 +95,7 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
             }
             path = rest;
         }
-
-        Optional<Credentials> credentials = Optional.empty();
-        String maskedAuthority = authority;
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            authority = authority.substring(at + 1);
-            int sep = userInfo.indexOf(':');
-            String user = decode(sep < 0 ? userInfo : userInfo.substring(0, sep), "user");
-            String password = sep < 0 ? "" : decode(userInfo.substring(sep + 1), "password");
-            if (user.isBlank()) {
-                throw new IllegalArgumentException("uri has an empty user name before '@' (URI-2)");
-            }
-            credentials = Optional.of(new Credentials(user, password));
-            maskedAuthority = (sep < 0 ? userInfo : userInfo.substring(0, sep) + ":***") + "@" + authority;
-        }
+        String maskedAuthority = userInfoMasked + authority;
 
         List<Endpoint> endpoints = new ArrayList<>();
         if (!authority.isEmpty()) {
@@ -126,9 +132,22 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
                 java.util.Collections.unmodifiableMap(options), masked);
     }
 
-    /** Hides a password in a URI that could not be parsed, for messages (URI-5). */
+    /**
+     * Hides a password in a URI that could not be parsed, for messages (URI-5): everything between the scheme's
+     * first ':' after the user name and the last '@' is masked, whatever characters the password has.
+     */
     static String maskUserInfo(String text) {
-        return text.replaceAll("([^:/@?#]+):[^@/?#]*@", "$1:***@");
+        int at = text.lastIndexOf('@');
+        if (at < 0) {
+            return text;
+        }
+        int start = text.indexOf("//");
+        start = start < 0 ? text.indexOf(':') + 1 : start + 2;
+        if (start <= 0 || start > at) {
+            return text.substring(0, at).replaceAll(":[^:]*$", ":***") + text.substring(at);
+        }
+        int sep = text.indexOf(':', start);
+        return sep < 0 || sep > at ? text : text.substring(0, sep + 1) + "***" + text.substring(at);
     }
 
     private static Endpoint parseEndpoint(String hostPort) {

@@ -59,8 +59,16 @@ final class CoordinatorImpl implements Coordinator {
     private final Set<SessionBound> bound = ConcurrentHashMap.newKeySet();
     /** Backend subscriptions (watches) to cancel on close. */
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
-    /** Releases that failed while the engine was out of reach; retried when the same session comes back. */
-    private final List<Supplier<CompletableFuture<Void>>> pendingCleanups = new CopyOnWriteArrayList<>();
+    /**
+     * Releases that failed; retried on a timer with backoff, and at once when the session comes back, until they
+     * succeed or the session that held what they release is gone (LOST) or the coordinator closes.
+     */
+    private final Set<Cleanup> pendingCleanups = ConcurrentHashMap.newKeySet();
+    /**
+     * Held while the session state changes and the change is told to what is bound, and while something is bound
+     * and reads the state it starts from, so that nothing bound misses a change or sees one twice.
+     */
+    private final Object stateLock = new Object();
 
     private volatile BackendSession backend;
     private volatile SessionState state = SessionState.CONNECTED;
@@ -189,12 +197,24 @@ final class CoordinatorImpl implements Coordinator {
         return closed.get();
     }
 
-    /** Tracks something bound to the session; if the coordinator closed meanwhile, it is closed at once. */
-    void bind(SessionBound b) {
-        bound.add(b);
+    /**
+     * Tracks something bound to the session; if the coordinator closed meanwhile, it is closed at once.
+     *
+     * @param start runs with the session state and epoch at the moment of binding, before any later state change
+     *              is told to {@code b}; it must not block
+     */
+    void bind(SessionBound b, java.util.function.BiConsumer<SessionState, Long> start) {
+        synchronized (stateLock) {
+            bound.add(b);
+            start.accept(state, epoch);
+        }
         if (closed.get() && bound.remove(b)) {
             b.closeWithCoordinator();
         }
+    }
+
+    void bind(SessionBound b) {
+        bind(b, (s, e) -> { });
     }
 
     /** A release during close: one attempt, failures only logged (the session's end removes what is left). */
@@ -207,6 +227,30 @@ final class CoordinatorImpl implements Coordinator {
 
     void unbind(SessionBound b) {
         bound.remove(b);
+    }
+
+    /**
+     * Opens a backend subscription whose events reach {@code listener} one at a time, in order, on a coordkit
+     * thread (SPI-7), and never after the returned subscription (or the coordinator) was closed, even if they
+     * were queued before.
+     *
+     * @param what     names the subscription in logs
+     * @param open     opens the backend subscription with the sink to report events to
+     * @param listener the application's listener
+     */
+    <E> Subscription subscribe(String what, java.util.function.Function<java.util.function.Consumer<E>, Subscription> open,
+                               java.util.function.Consumer<E> listener) {
+        SerialExecutor delivery = newSerialExecutor(what);
+        AtomicBoolean active = new AtomicBoolean(true);
+        Subscription backendSubscription = open.apply(event -> delivery.execute(() -> {
+            if (active.get()) {
+                listener.accept(event);
+            }
+        }));
+        return track(() -> {
+            active.set(false);
+            backendSubscription.close();
+        });
     }
 
     /** Keeps a backend subscription so that close cancels it; returns one that also forgets it. */
@@ -226,18 +270,133 @@ final class CoordinatorImpl implements Coordinator {
     }
 
     /**
-     * Runs a release on the engine and waits for it within the operation timeout; if the engine cannot be reached,
-     * keeps it to retry when the same session comes back (a release must not be lost while the session lives).
+     * Runs a release on the engine and waits for it within the operation timeout; if it fails, keeps retrying it
+     * in the background (with backoff, and at once when the session comes back) until it succeeds, the session
+     * is lost (the engine then removes what the session held) or the coordinator closes: a release must not be
+     * lost while the session lives. Releases do not pass through the circuit breaker.
      */
     void releaseOrDefer(String what, Supplier<CompletableFuture<Void>> release) {
+        long ep = epoch;
         try {
-            Calls.await(calls.write(what, release));
+            Calls.await(calls.release(what, release));
         } catch (CoordinationException | IllegalStateException e) {
-            if (state == SessionState.LOST || closed.get()) {
-                return; // the session is gone, and with it what was to be released
+            defer(what, release, ep, e);
+        }
+    }
+
+    /** Starts a release without waiting for it; retried like {@link #releaseOrDefer} if it fails. */
+    void releaseInBackground(String what, Supplier<CompletableFuture<Void>> release) {
+        long ep = epoch;
+        CompletableFuture<Void> attempt;
+        try {
+            attempt = calls.release(what, release);
+        } catch (IllegalStateException closedNow) {
+            return;
+        }
+        attempt.whenComplete((v, e) -> {
+            if (e != null) {
+                defer(what, release, ep, e);
             }
-            LOG.warn("{} failed on {} ({}); retrying when the session is back", what, spec.uri(), e.getMessage());
-            pendingCleanups.add(release);
+        });
+    }
+
+    private void defer(String what, Supplier<CompletableFuture<Void>> release, long ep, Throwable error) {
+        if (sessionGone(ep)) {
+            return; // the session is gone, and with it what was to be released
+        }
+        LOG.warn("{} failed on {} ({}); retrying until it succeeds or the session ends", what, spec.uri(),
+                Calls.unwrap(error).getMessage());
+        Cleanup c = new Cleanup(what, release, ep);
+        pendingCleanups.add(c);
+        c.schedule();
+    }
+
+    private boolean sessionGone(long ep) {
+        return closed.get() || epoch != ep || state == SessionState.LOST;
+    }
+
+    /** A failed release being retried. */
+    private final class Cleanup {
+        private static final long FIRST_DELAY_MS = 100;
+        private static final long MAX_DELAY_MS = 5_000;
+        private final String what;
+        private final Supplier<CompletableFuture<Void>> release;
+        private final long epoch;
+        /** Guarded by this. */
+        private long delayMs = FIRST_DELAY_MS;
+        private boolean running;
+        private java.util.concurrent.ScheduledFuture<?> timer;
+
+        Cleanup(String what, Supplier<CompletableFuture<Void>> release, long epoch) {
+            this.what = what;
+            this.release = release;
+            this.epoch = epoch;
+        }
+
+        synchronized void schedule() {
+            if (closed.get()) {
+                return;
+            }
+            try {
+                timer = scheduler.schedule(this::run, delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pendingCleanups.remove(this);
+            }
+            delayMs = Math.min(MAX_DELAY_MS, delayMs * 2);
+        }
+
+        /** The session came back: try now, and start the backoff again. */
+        void runNow() {
+            synchronized (this) {
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                delayMs = FIRST_DELAY_MS;
+            }
+            run();
+        }
+
+        void cancel() {
+            synchronized (this) {
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+            }
+            pendingCleanups.remove(this);
+        }
+
+        private void run() {
+            synchronized (this) {
+                if (running) {
+                    return;
+                }
+                running = true;
+            }
+            if (sessionGone(epoch)) {
+                pendingCleanups.remove(this);
+                return;
+            }
+            CompletableFuture<Void> attempt;
+            try {
+                attempt = calls.release("retried " + what, release);
+            } catch (IllegalStateException closedNow) {
+                pendingCleanups.remove(this);
+                return;
+            }
+            attempt.whenComplete((v, e) -> {
+                synchronized (this) {
+                    running = false;
+                }
+                if (e == null) {
+                    pendingCleanups.remove(this);
+                    LOG.info("{} on {} succeeded on retry", what, spec.uri());
+                } else if (sessionGone(epoch)) {
+                    pendingCleanups.remove(this);
+                } else {
+                    LOG.debug("{} on {} failed again: {}", what, spec.uri(), Calls.unwrap(e).getMessage());
+                    schedule();
+                }
+            });
         }
     }
 
@@ -247,11 +406,53 @@ final class CoordinatorImpl implements Coordinator {
         sessionExecutor.execute(() -> apply(next));
     }
 
+    /**
+     * Applies a state change reported by the backend, keeping the machine of {@link SessionState} whatever the
+     * backend sends: a CONNECTED that does not follow LOST means a new session, so LOST is applied first; a
+     * RECONNECTED that does not follow SUSPENDED and a SUSPENDED after LOST are dropped; nothing is applied
+     * once the coordinator is closing.
+     */
     private void apply(SessionState next) {
-        SessionState previous = state;
-        if (previous == SessionState.CLOSED || next == SessionState.CLOSED || next == previous) {
-            return;
+        synchronized (stateLock) {
+            SessionState previous = state;
+            if (closed.get() || previous == SessionState.CLOSED || next == SessionState.CLOSED
+                    || (next == previous && next != SessionState.CONNECTED)) {
+                return;
+            }
+            switch (next) {
+                case CONNECTED -> {
+                    if (previous != SessionState.LOST) {
+                        LOG.warn("session of {}: the backend reported CONNECTED in {}: a new session, so the old "
+                                + "one counts as LOST", spec.uri(), previous);
+                        change(previous, SessionState.LOST);
+                        previous = SessionState.LOST;
+                    }
+                }
+                case RECONNECTED, SUSPENDED -> {
+                    SessionState required = next == SessionState.RECONNECTED ? SessionState.SUSPENDED : null;
+                    boolean valid = required != null ? previous == required
+                            : previous == SessionState.CONNECTED || previous == SessionState.RECONNECTED;
+                    if (!valid) {
+                        LOG.warn("session of {}: ignoring {} reported by the backend in {}", spec.uri(), next,
+                                previous);
+                        return;
+                    }
+                }
+                case LOST -> {
+                    if (previous == SessionState.LOST) {
+                        return;
+                    }
+                }
+                default -> {
+                    return;
+                }
+            }
+            change(previous, next);
         }
+    }
+
+    /** Called with stateLock held. */
+    private void change(SessionState previous, SessionState next) {
         if (next == SessionState.LOST) {
             epoch++; // before telling what is bound, so a grant bound later sees the change (see epoch())
         }
@@ -261,28 +462,24 @@ final class CoordinatorImpl implements Coordinator {
             b.sessionChanged(next);
         }
         if (next == SessionState.RECONNECTED) {
-            runPendingCleanups();
+            for (Cleanup c : new ArrayList<>(pendingCleanups)) {
+                c.runNow();
+            }
         } else if (next == SessionState.LOST) {
-            pendingCleanups.clear();
+            for (Cleanup c : new ArrayList<>(pendingCleanups)) {
+                c.cancel();
+            }
         }
         notifyListeners(next);
     }
 
-    private void runPendingCleanups() {
-        List<Supplier<CompletableFuture<Void>>> todo = new ArrayList<>(pendingCleanups);
-        pendingCleanups.removeAll(todo);
-        for (Supplier<CompletableFuture<Void>> cleanup : todo) {
-            calls.write("deferred release", cleanup).whenComplete((v, e) -> {
-                if (e != null && state != SessionState.LOST && !closed.get()) {
-                    pendingCleanups.add(cleanup);
-                }
-            });
-        }
-    }
-
     private void notifyListeners(SessionState s) {
         for (Listener l : sessionListeners) {
-            l.executor.execute(() -> l.listener.stateChanged(s));
+            l.executor.execute(() -> {
+                if (l.active.get()) {
+                    l.listener.stateChanged(s);
+                }
+            });
         }
     }
 
@@ -295,12 +492,15 @@ final class CoordinatorImpl implements Coordinator {
     public Subscription addSessionListener(SessionListener listener) {
         Validation.notNull("listener", listener);
         ensureOpen();
-        Listener l = new Listener(listener, newSerialExecutor("session listener"));
+        Listener l = new Listener(listener, newSerialExecutor("session listener"), new AtomicBoolean(true));
         sessionListeners.add(l);
-        return () -> sessionListeners.remove(l);
+        return () -> {
+            l.active.set(false); // not even a change queued before (Subscription.close())
+            sessionListeners.remove(l);
+        };
     }
 
-    private record Listener(SessionListener listener, SerialExecutor executor) {
+    private record Listener(SessionListener listener, SerialExecutor executor, AtomicBoolean active) {
     }
 
     // ---- the API -----------------------------------------------------------------------------------------
@@ -384,7 +584,9 @@ final class CoordinatorImpl implements Coordinator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pendingCleanups.clear();
+        for (Cleanup c : new ArrayList<>(pendingCleanups)) {
+            c.cancel();
+        }
         BackendSession b = backend;
         if (b != null) {
             try {

@@ -6,7 +6,6 @@ import io.coordkit.election.Election;
 import io.coordkit.election.Elections;
 import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
-import io.coordkit.spi.SerialExecutor;
 
 import java.util.Map;
 import java.util.Optional;
@@ -72,9 +71,8 @@ final class ElectionsImpl implements Elections {
         @Override
         public Subscription observe(Consumer<Optional<LeaderInfo>> observer) {
             Validation.notNull("observer", observer);
-            SerialExecutor delivery = coordinator.newSerialExecutor("leader observer of '" + name + "'");
-            return coordinator.track(coordinator.backend().elections().observe(name,
-                    leader -> delivery.execute(() -> observer.accept(leader))));
+            return coordinator.subscribe("leader observer of '" + name + "'",
+                    sink -> coordinator.backend().elections().observe(name, sink), observer);
         }
 
         @Override

@@ -34,10 +34,17 @@ final class LeaseImpl implements LockLease, CoordinatorImpl.SessionBound {
         this.notifications = coordinator.newSerialExecutor(description);
     }
 
-    /** Sets the first state from the session's state at the moment the lease was granted. */
+    /**
+     * Sets the first state from the session's state at the moment the lease was bound. A lease that starts
+     * {@code LOST} because its session was lost while it was being granted is still released on the engine: the
+     * backend may have granted it in the new session, where nothing else would ever release it.
+     */
     void start(SessionState session, boolean alreadyLost) {
         if (alreadyLost || session == SessionState.LOST) {
-            transition(LeaseState.LOST);
+            if (transition(LeaseState.LOST) && alreadyLost) {
+                coordinator.releaseInBackground("release " + description + " granted across a lost session",
+                        backend::release);
+            }
         } else if (session == SessionState.SUSPENDED) {
             transition(LeaseState.SUSPENDED);
         }

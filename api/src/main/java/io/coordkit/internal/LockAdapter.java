@@ -78,49 +78,76 @@ final class LockAdapter implements Lock {
         if (!local.tryLock()) {
             return false;
         }
-        if (local.getHoldCount() > 1) {
-            return true;
-        }
         try {
-            Optional<LockLease> got = lock.tryAcquire();
-            if (got.isPresent()) {
-                lease = got.get();
-                return true;
-            }
-        } catch (RuntimeException e) {
-            local.unlock();
-            throw e;
+            return takeLease(System.nanoTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // cannot happen without a wait; keep the flag if it does
+            return false;
         }
-        local.unlock();
-        return false;
     }
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(time);
-        if (!local.tryLock(time, unit)) {
+        // Saturated, so that a huge wait neither overflows nor is refused: it is waited in slices of at most
+        // the longest wait the API accepts (NAM-5), like lock().
+        long wait = Math.min(unit.toNanos(Math.max(0, time)), Long.MAX_VALUE / 4);
+        long deadline = System.nanoTime() + wait;
+        if (!local.tryLock(wait, TimeUnit.NANOSECONDS)) {
             return false;
         }
+        return takeLease(deadline);
+    }
+
+    /**
+     * Called holding {@code local}: takes the distributed lease unless this thread already holds it, waiting
+     * until {@code deadline}; releases {@code local} unless it returns true.
+     */
+    private boolean takeLease(long deadline) throws InterruptedException {
         if (local.getHoldCount() > 1) {
             return true;
         }
+        boolean held = false;
         try {
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            Optional<LockLease> got = left.isZero()
-                    ? lock.tryAcquire()
-                    : Optional.of(lock.acquire(left));
-            if (got.isPresent()) {
-                lease = got.get();
-                return true;
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    Optional<LockLease> got = lock.tryAcquire();
+                    if (got.isPresent()) {
+                        lease = got.get();
+                        held = true;
+                    }
+                    return held;
+                }
+                Duration slice = Duration.ofNanos(left).compareTo(WAIT_SLICE) < 0 ? Duration.ofNanos(left) : WAIT_SLICE;
+                long sliceEnd = System.nanoTime() + slice.toNanos();
+                try {
+                    lease = lock.acquire(slice);
+                    held = true;
+                    return true;
+                } catch (io.coordkit.CoordinationTimeoutException e) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    long now = System.nanoTime();
+                    if (deadline - now <= 0) {
+                        return false; // not acquired in time
+                    }
+                    if (sliceEnd - now > 0) { // answered before the slice ended: do not ask again at once
+                        TimeUnit.NANOSECONDS.sleep(Math.min(deadline - now,
+                                TimeUnit.MILLISECONDS.toNanos(RETRY_BACKOFF_MS)));
+                    }
+                } catch (CoordinationException e) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    throw e;
+                }
             }
-        } catch (io.coordkit.CoordinationTimeoutException e) {
-            // fall through: not acquired in time
-        } catch (RuntimeException e) {
-            local.unlock();
-            throw e;
+        } finally {
+            if (!held) {
+                local.unlock();
+            }
         }
-        local.unlock();
-        return false;
     }
 
     @Override

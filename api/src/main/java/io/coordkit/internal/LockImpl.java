@@ -82,9 +82,11 @@ final class LockImpl implements DistributedLock {
             synchronized (created) {
                 LeaseImpl lease = new LeaseImpl(coordinator, name, describe(), backendLease);
                 created.set(lease);
-                coordinator.bind(lease);
-                // Granted in a session that was lost meanwhile: the lease is gone already (LCK-2).
-                lease.start(coordinator.sessionState(), lostEarly.get() || coordinator.epoch() != epoch);
+                // The state to start from is read under the same lock as session changes are applied, so the
+                // lease neither misses one nor sees one twice. Granted in a session that was lost meanwhile: the
+                // lease counts as lost (LCK-2), and is released in case the grant came from the new session.
+                coordinator.bind(lease, (session, epochNow) -> lease.start(session,
+                        lostEarly.get() || epochNow != epoch));
                 return (LockLease) lease;
             }
         }), lease -> lease.ifPresent(LockLease::close));

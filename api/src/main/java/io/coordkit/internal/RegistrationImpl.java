@@ -27,6 +27,8 @@ final class RegistrationImpl implements Registration, CoordinatorImpl.SessionBou
     private boolean closed;
     /** Guarded by this: counts sessions, so that a late renewal of an older session is recognised. */
     private long generation;
+    /** Guarded by this: a renewal of the current generation is under way (one at a time). */
+    private boolean renewing;
 
     RegistrationImpl(CoordinatorImpl coordinator, String service, ServiceInstance instance,
                      BackendRegistration registration) {
@@ -61,11 +63,13 @@ final class RegistrationImpl implements Registration, CoordinatorImpl.SessionBou
             if (state == SessionState.LOST) {
                 current = null;
                 generation++;
+                renewing = false;
                 return;
             }
-            if (state != SessionState.CONNECTED || current != null) {
+            if (state != SessionState.CONNECTED || current != null || renewing) {
                 return;
             }
+            renewing = true;
             gen = ++generation;
         }
         renew(gen);
@@ -77,20 +81,27 @@ final class RegistrationImpl implements Registration, CoordinatorImpl.SessionBou
                 return;
             }
         }
-        coordinator.calls()
-                .write("register '" + instance.id() + "' in service '" + service + "' again",
-                        () -> coordinator.backend().registry().register(service, instance, true))
-                .whenComplete((registration, error) -> {
+        CompletableFuture<BackendRegistration> attempt;
+        try {
+            attempt = coordinator.calls().once("register '" + instance.id() + "' in service '" + service + "' again",
+                    coordinator.calls().operationTimeout(),
+                    () -> coordinator.backend().registry().register(service, instance, true),
+                    late -> coordinator.releaseInBackground(describeDeregistration(), late::deregister));
+        } catch (IllegalStateException closing) {
+            return;
+        }
+        attempt.whenComplete((registration, error) -> {
                     if (error == null) {
                         boolean keep;
                         synchronized (this) {
                             keep = !closed && gen == generation;
                             if (keep) {
                                 current = registration;
+                                renewing = false;
                             }
                         }
                         if (!keep) {
-                            registration.deregister().exceptionally(e -> null);
+                            coordinator.releaseInBackground(describeDeregistration(), registration::deregister);
                         } else {
                             LOG.info("registered '{}' in service '{}' again in the new session (REG-7)",
                                     instance.id(), service);

@@ -6,8 +6,8 @@ import io.coordkit.naming.SelectionStrategy;
 import io.coordkit.naming.ServiceInstance;
 import io.coordkit.naming.ServiceListener;
 import io.coordkit.naming.ServiceRegistry;
+import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
-import io.coordkit.spi.SerialExecutor;
 
 import java.util.List;
 import java.util.Optional;
@@ -42,14 +42,17 @@ final class RegistryImpl implements ServiceRegistry {
                         late -> late.deregister().exceptionally(e -> null));
         return Calls.relay(attempt, backendRegistration -> {
             RegistrationImpl r = new RegistrationImpl(coordinator, service, instance, backendRegistration);
-            coordinator.bind(r);
-            if (coordinator.epoch() != epoch) {
-                // Registered in a session that was lost meanwhile: register again in the current one (REG-7).
-                r.sessionChanged(io.coordkit.session.SessionState.LOST);
-                if (coordinator.sessionState().isUsable()) {
-                    r.sessionChanged(io.coordkit.session.SessionState.CONNECTED);
+            // Read under the lock session changes are applied with: a CONNECTED applied after this reaches r
+            // through the coordinator, one applied before is seen here; either way r renews once.
+            coordinator.bind(r, (session, epochNow) -> {
+                if (epochNow != epoch) {
+                    // Registered in a session that was lost meanwhile: register again in the current one (REG-7).
+                    r.sessionChanged(SessionState.LOST);
+                    if (session.isUsable()) {
+                        r.sessionChanged(SessionState.CONNECTED);
+                    }
                 }
-            }
+            });
             return (Registration) r;
         }, Registration::close);
     }
@@ -70,12 +73,9 @@ final class RegistryImpl implements ServiceRegistry {
     public Subscription watch(String service, ServiceListener listener) {
         Validation.name("service", service);
         Validation.notNull("listener", listener);
-        SerialExecutor delivery = coordinator.newSerialExecutor("registry watch '" + service + "'");
-        return coordinator.track(coordinator.backend().registry().watch(service,
-                instances -> {
-                    List<ServiceInstance> copy = List.copyOf(instances);
-                    delivery.execute(() -> listener.membershipChanged(service, copy));
-                }));
+        return coordinator.<List<ServiceInstance>>subscribe("registry watch '" + service + "'",
+                sink -> coordinator.backend().registry().watch(service, instances -> sink.accept(List.copyOf(instances))),
+                instances -> listener.membershipChanged(service, instances));
     }
 
     @Override

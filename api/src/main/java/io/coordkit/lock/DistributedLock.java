@@ -10,8 +10,10 @@ import java.util.concurrent.locks.Lock;
  * thread: any thread may close it. The lock is not reentrant: a second acquire by the same coordinator waits
  * like any other. Use {@link #asLock()} for a thread-reentrant {@link Lock}.
  *
- * <p>Every lease carries a fencing token, strictly greater than every token issued before for this name;
- * pass it to the resource you protect and let the resource refuse older tokens.
+ * <p>Every lease carries a fencing token, strictly greater than the token of every lease of this name whose
+ * acquisition completed before this one's began, and greater than every earlier holder's among leases that
+ * exclude each other (SPEC.md LCK-4); pass it to the resource you protect and let the resource refuse older
+ * tokens.
  */
 public interface DistributedLock {
 

@@ -12,7 +12,9 @@ public interface LockLease extends AutoCloseable {
     String name();
 
     /**
-     * @return the fencing token: strictly greater than every token issued before for this name (LCK-4).
+     * @return the fencing token (LCK-4): strictly greater than the token of every lease of this name whose
+     *         acquisition completed before this one's began, and, among leases that exclude each other (an
+     *         exclusive lock, a write lease), greater than every earlier holder's; never equal to another lease's.
      *         Give it to the resource you write to, and let the resource refuse tokens lower than the highest it
      *         has seen.
      */
@@ -41,8 +43,12 @@ public interface LockLease extends AutoCloseable {
      */
     Subscription addListener(LeaseListener listener);
 
-    /** Releases the lease. Idempotent; never throws (a failure to reach the engine is logged and the session's
-     * end removes the lease). */
+    /**
+     * Releases the lease (state {@code RELEASED} at once). Idempotent; never throws. Waits at most the operation
+     * timeout for the engine; a release that fails is logged and retried in the background until it succeeds,
+     * the session is lost (the engine then removes the lease) or the coordinator closes. Not held up by an open
+     * circuit breaker.
+     */
     @Override
     void close();
 }

@@ -15,7 +15,10 @@ public interface Registration extends AutoCloseable {
      */
     boolean isRegistered();
 
-    /** Deregisters. Idempotent; never throws. */
+    /**
+     * Deregisters. Idempotent; never throws; a deregistration that fails is retried in the background like a
+     * lease's release ({@link io.coordkit.lock.LockLease#close()}).
+     */
     @Override
     void close();
 }

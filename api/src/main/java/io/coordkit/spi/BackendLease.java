@@ -5,7 +5,11 @@ import java.util.concurrent.CompletableFuture;
 /** A lease as the backend holds it. */
 public interface BackendLease {
 
-    /** @return the fencing token: strictly greater than every token issued before for this lock (LCK-4) */
+    /**
+     * @return the fencing token, as SPEC.md LCK-4 states it: strictly greater than the token of every lease of this
+     *         name whose acquisition completed before this one's began; among leases that exclude each other, in
+     *         the order they were held; never equal to another lease's token of this name
+     */
     long fencingToken();
 
     /**

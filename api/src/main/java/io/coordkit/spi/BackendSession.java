@@ -10,6 +10,11 @@ import java.util.concurrent.CompletableFuture;
  * checked and relative to {@link ConnectionSpec#namespace()}; the backend keeps namespaces apart on the
  * engine. Methods that touch the network return futures and must not block the caller; the core applies the
  * time limit and cancels futures that exceed it.
+ *
+ * <p>A backend sends each command once. If its engine client can re-send commands by itself after a reconnect
+ * (Lettuce's auto-reconnect queue, for example), the backend turns that off or fails such commands instead: a
+ * write the core was told had failed or timed out must not be carried out later behind its back, or the core
+ * could not keep SPI-4 (writes are tried once) and SPI-8.
  */
 public interface BackendSession extends AutoCloseable {
 

@@ -14,6 +14,11 @@ public interface ElectionBackend {
     /**
      * Records a candidacy, bound to the session. The future completes once the candidacy is on the engine.
      *
+     * <p>The listener may be called at any time after this call, also before the future completes: the core
+     * follows the session for the candidacy from before the call, so leadership reported early is still revoked
+     * when the session is suspended (SES-4). If the future is cancelled, or completes after the core gave up,
+     * the core withdraws the candidacy it returns (SPI-8).
+     *
      * @param election    the election
      * @param candidateId the candidate's id
      * @param metadata    the candidate's metadata

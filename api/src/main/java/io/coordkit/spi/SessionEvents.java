@@ -8,6 +8,11 @@ import io.coordkit.session.SessionState;
  * back, {@code LOST} when the session is gone, and {@code CONNECTED} when it has opened a new session after a
  * loss (the backend opens it by itself). {@code CLOSED} is reported by the core. Calls must come in the order
  * of the changes; the core relays them to the application on its own threads, so calling is cheap.
+ *
+ * <p>The core keeps the machine of {@link SessionState} whatever it is told: a {@code CONNECTED} that does not
+ * follow {@code LOST} is taken as a new session (the core applies {@code LOST} first, so that leases are lost and
+ * registrations made again); a {@code RECONNECTED} that does not follow {@code SUSPENDED}, and a
+ * {@code SUSPENDED} after {@code LOST}, are dropped; nothing is applied once the coordinator is closing.
  */
 @FunctionalInterface
 public interface SessionEvents {

@@ -43,6 +43,20 @@ class ConnectionUriTest {
     }
 
     @Test
+    void aPasswordWithUnescapedDelimitersIsNeitherParsedAsHostNorShown() {
+        ConnectionUri u = ConnectionUri.parse("zookeeper://u:pa/ss?w#d@h1:2181/ns?sessionTtl=5s");
+        assertThat(u.credentials()).hasValueSatisfying(c -> assertThat(c.password()).isEqualTo("pa/ss?w#d"));
+        assertThat(u.endpoints()).hasSize(1);
+        assertThat(u.namespace()).contains("ns");
+        assertThat(u.options()).containsEntry("sessionTtl", "5s");
+        assertThat(u.masked()).isEqualTo("zookeeper://u:***@h1:2181/ns?sessionTtl=5s");
+        assertThatThrownBy(() -> ConnectionUri.parse("zookeeper://u:pa/ss@h1:x/ns"))
+                .hasMessageContaining("port").hasMessageNotContaining("pa/ss").hasMessageNotContaining("'pa'");
+        assertThatThrownBy(() -> ConnectionUri.parse("zookeeper:u:pa/ss@h1"))
+                .hasMessageContaining("URI-2").hasMessageNotContaining("pa/ss");
+    }
+
+    @Test
     void malformedUrisNameTheProblemAndTheRule() {
         assertThatThrownBy(() -> ConnectionUri.parse("h1:2181")).hasMessageContaining("URI-2");
         assertThatThrownBy(() -> ConnectionUri.parse("nohost")).hasMessageContaining("scheme").hasMessageContaining("URI-2");

@@ -55,6 +55,14 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** Every call fails as an unreachable engine would. */
     volatile boolean unavailable;
+    /** Calls of these operations fail as an unreachable engine would. */
+    final Set<String> unavailableOps = ConcurrentHashMap.newKeySet();
+    /** Calls of these operations hang (kept in {@link #hanging}). */
+    final Set<String> hangingOps = ConcurrentHashMap.newKeySet();
+    /** Hanging calls of these operations ignore cancellation, as an engine call already sent may. */
+    final Set<String> uncancellableOps = ConcurrentHashMap.newKeySet();
+    /** Told the name of every operation called, before it runs. */
+    volatile Consumer<String> onCall = op -> { };
     /** Every call fails with an error that is not a CoordinationException. */
     volatile boolean explode;
     /** Every call hangs (its future never completes unless cancelled). */
@@ -94,14 +102,21 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
 
     private <T> CompletableFuture<T> call(String op, Supplier<T> body) {
         calls.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet();
-        if (unavailable) {
+        onCall.accept(op);
+        if (unavailable || unavailableOps.contains(op)) {
             return CompletableFuture.failedFuture(new BackendUnavailableException("fake engine unreachable: " + op));
         }
         if (explode) {
             return CompletableFuture.failedFuture(new IllegalStateException("boom in " + op));
         }
-        if (hang) {
-            CompletableFuture<T> f = new CompletableFuture<>();
+        if (hang || hangingOps.contains(op)) {
+            CompletableFuture<T> f = !uncancellableOps.contains(op) ? new CompletableFuture<>()
+                    : new CompletableFuture<>() {
+                        @Override
+                        public boolean cancel(boolean mayInterruptIfRunning) {
+                            return false;
+                        }
+                    };
             hanging.add(f);
             return f;
         }
@@ -266,10 +281,14 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
         return call("register", () -> {
             registerCalls.add(service + "/" + instance.id() + (renewal ? " renewal" : ""));
             registrations.put(service + "/" + instance.id(), instance);
-            return () -> call("deregister", () -> {
-                registrations.remove(service + "/" + instance.id());
-                return null;
-            });
+            return registration(service, instance);
+        });
+    }
+
+    BackendRegistration registration(String service, ServiceInstance instance) {
+        return () -> call("deregister", () -> {
+            registrations.remove(service + "/" + instance.id());
+            return null;
         });
     }
 
@@ -297,24 +316,28 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     @Override
     public CompletableFuture<BackendCandidacy> join(String election, String candidateId, Map<String, String> metadata,
                                                     CandidacyListener listener) {
+        candidateListeners.put(candidateId, listener);
         return call("join", () -> {
             candidates.add(candidateId);
-            candidateListeners.put(candidateId, listener);
-            return new BackendCandidacy() {
-                @Override
-                public CompletableFuture<Optional<LeaderInfo>> currentLeadership() {
-                    return call("currentLeadership", () -> leadershipOnRecheck);
-                }
-
-                @Override
-                public CompletableFuture<Void> withdraw() {
-                    return call("withdraw", () -> {
-                        candidates.remove(candidateId);
-                        return null;
-                    });
-                }
-            };
+            return candidacy(candidateId);
         });
+    }
+
+    BackendCandidacy candidacy(String candidateId) {
+        return new BackendCandidacy() {
+            @Override
+            public CompletableFuture<Optional<LeaderInfo>> currentLeadership() {
+                return call("currentLeadership", () -> leadershipOnRecheck);
+            }
+
+            @Override
+            public CompletableFuture<Void> withdraw() {
+                return call("withdraw", () -> {
+                    candidates.remove(candidateId);
+                    return null;
+                });
+            }
+        };
     }
 
     @Override

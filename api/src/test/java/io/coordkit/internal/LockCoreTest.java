@@ -118,6 +118,23 @@ class LockCoreTest {
     }
 
     @Test
+    void lockViewAcceptsWaitsLongerThanTheLongestSingleWait() throws InterruptedException {
+        Lock lock = c.locks().lock("long").asLock();
+        assertThat(lock.tryLock(2, TimeUnit.HOURS)).isTrue(); // NAM-5 bounds one wait, not the Lock view's
+        lock.unlock();
+        assertThat(lock.tryLock(Long.MAX_VALUE, TimeUnit.DAYS)).isTrue();
+        lock.unlock();
+        LockLease other = c.locks().lock("long").acquire(Duration.ofSeconds(1));
+        long start = System.nanoTime();
+        assertThat(lock.tryLock(200, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(lock.tryLock()).isFalse();
+        other.close();
+        assertThat(lock.tryLock()).isTrue();
+        lock.unlock();
+    }
+
+    @Test
     void capabilitiesGateReadWriteLocks() {
         assertThatThrownBy(() -> c.locks().readWriteLock("rw")).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("READ_WRITE_LOCKS");

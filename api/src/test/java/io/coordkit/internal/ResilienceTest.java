@@ -126,6 +126,26 @@ class ResilienceTest {
     }
 
     @Test
+    void aLongLockWaitAsTheHalfOpenTrialDoesNotKeepTheCircuitShut() {
+        try (Coordinator c = open(new CircuitBreakerOptions(true, 50, 4, 4, Duration.ofMillis(300)))) {
+            FakeBackend b = FakeProvider.last();
+            b.unavailable = true;
+            for (int i = 0; i < 4; i++) {
+                assertThatThrownBy(() -> c.config().put("k", "v")).isInstanceOf(BackendUnavailableException.class);
+            }
+            b.unavailable = false;
+            b.grantLocksLate = true; // the acquire waits, as for a lock held elsewhere
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                c.locks().lock("l").acquireAsync(Duration.ofMinutes(30)); // taken as the trial, once half-open
+                return ((CoordinatorImpl) c).calls().breakerState().name().equals("HALF_OPEN");
+            });
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .until(() -> c.config().put("k", "v") > 0);
+            assertThat(((CoordinatorImpl) c).calls().breakerState().name()).isEqualTo("CLOSED");
+        }
+    }
+
+    @Test
     void unexpectedBackendErrorsAreWrapped() {
         try (Coordinator c = open(CircuitBreakerOptions.disabled())) {
             FakeProvider.last().explode = true;
