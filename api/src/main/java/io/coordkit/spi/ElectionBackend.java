@@ -16,8 +16,9 @@ public interface ElectionBackend {
      *
      * <p>The listener may be called at any time after this call, also before the future completes: the core
      * follows the session for the candidacy from before the call, so leadership reported early is still revoked
-     * when the session is suspended (SES-4). If the future is cancelled, or completes after the core gave up,
-     * the core withdraws the candidacy it returns (SPI-8).
+     * when the session is suspended (SES-4). If the future completes after the core gave up, the core withdraws
+     * the candidacy it returns; if the core cancels the future, the backend can no longer hand the candidacy
+     * over, so the backend withdraws whatever the attempt recorded on the engine (SPI-8).
      *
      * @param election    the election
      * @param candidateId the candidate's id

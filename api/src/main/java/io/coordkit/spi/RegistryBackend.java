@@ -12,7 +12,10 @@ public interface RegistryBackend {
 
     /**
      * Registers an instance, bound to the current session. The core calls it again, with {@code renewal} true,
-     * for every open registration when a new session replaces a lost one.
+     * for every open registration when a new session replaces a lost one. If the future completes after the
+     * core gave up, the core deregisters the registration it returns; if the core cancels the future, the
+     * backend can no longer hand the registration over, so the backend removes whatever the attempt created on
+     * the engine (SPI-8).
      *
      * @param service  the service
      * @param instance the instance
