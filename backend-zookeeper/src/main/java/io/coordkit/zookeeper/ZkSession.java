@@ -316,7 +316,10 @@ final class ZkSession implements BackendSession {
         };
     }
 
-    /** With credentials: nodes are readable and writable by their creator only; {@code /coordkit} is shared. */
+    /**
+     * With credentials: nodes are readable and writable by their creator only; {@code /coordkit} and the
+     * directories of nested namespaces ({@code /coordkit/x} of namespace {@code x/y}) are shared.
+     */
     private static final class CreatorAcls implements ACLProvider {
         @Override
         public List<ACL> getDefaultAcl() {
@@ -325,7 +328,7 @@ final class ZkSession implements BackendSession {
 
         @Override
         public List<ACL> getAclForPath(String path) {
-            return Paths.ROOT.equals(path) ? ZooDefs.Ids.OPEN_ACL_UNSAFE : ZooDefs.Ids.CREATOR_ALL_ACL;
+            return Paths.isSharedDirectory(path) ? ZooDefs.Ids.OPEN_ACL_UNSAFE : ZooDefs.Ids.CREATOR_ALL_ACL;
         }
     }
 }

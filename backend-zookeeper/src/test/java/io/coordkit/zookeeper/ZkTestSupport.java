@@ -177,6 +177,6 @@ abstract class ZkTestSupport {
 
     /** @return the root node of this test's namespace */
     String base() {
-        return Paths.ROOT + "/" + namespace;
+        return new Paths(namespace).base();
     }
 }
