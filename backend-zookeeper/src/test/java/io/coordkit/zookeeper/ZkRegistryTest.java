@@ -107,6 +107,26 @@ class ZkRegistryTest extends ZkTestSupport {
     }
 
     @Test
+    void aRegistrationIssuedInALostSessionIsNotAppliedInTheNextOne() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = open(namespace, java.time.Duration.ofSeconds(4), states);
+        get(a.registry().register("warm-up", inst("x", "a:1"), false));
+        loseSessionWhileServerDown(states);
+        // Curator holds the create while disconnected and sends it once the new session is there
+        java.util.concurrent.CompletableFuture<BackendRegistration> reg =
+                a.registry().register("svc", inst("i-1", "a:1"), true);
+        server.restartServer();
+        assertThat(failure(reg)).isInstanceOf(io.coordkit.SessionLostException.class);
+        awaitStates(states, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED);
+        assertThat(rawClient().exists(base() + "/registry/svc/instance~i-1", false)).isNull();
+        // the core's renewal now succeeds, and deregistering removes it
+        BackendRegistration r = get(a.registry().register("svc", inst("i-1", "a:1"), true));
+        assertThat(get(a.registry().instances("svc"))).containsExactly(inst("i-1", "a:1"));
+        get(r.deregister());
+        assertThat(get(a.registry().instances("svc"))).isEmpty();
+    }
+
+    @Test
     void aWatchSeesTheMembershipAtOnceAndAfterChanges() {
         ZkSession a = open();
         ZkSession b = open();

@@ -157,6 +157,15 @@ abstract class ZkTestSupport {
         }
     }
 
+    /**
+     * Stops the server and waits until the client gave its session up (LOST, by Curator's simulated expiry).
+     * The server, restarted, still keeps the session until its own timeout.
+     */
+    static void loseSessionWhileServerDown(Recorder states) {
+        server.stopServer();
+        await().atMost(PATIENCE).until(() -> states.states.contains(SessionState.LOST));
+    }
+
     /** Waits until the recorder has seen exactly these states. */
     static void awaitStates(Recorder r, SessionState... states) {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(r.states).containsExactly(states));
