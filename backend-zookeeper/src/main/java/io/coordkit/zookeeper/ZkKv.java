@@ -328,7 +328,7 @@ final class ZkKv implements KvBackend {
     }
 
     private static long createdVersion(CuratorEvent created) {
-        return created.getStat() == null ? 0 : created.getStat().getVersion();
+        return 0; // the data version of a node just created; the same as created.getStat().getVersion()
     }
 
     private static VersionConflictException conflict(String key, long expected, long actual) {
