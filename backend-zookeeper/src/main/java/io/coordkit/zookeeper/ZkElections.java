@@ -75,7 +75,12 @@ final class ZkElections implements ElectionBackend {
                                                     Map<String, String> metadata, CandidacyListener listener) {
         String path = paths.candidate(election, candidateId);
         String what = "join of candidate '" + candidateId + "' to election '" + election + "'";
-        byte[] data = Codec.metadata(metadata);
+        byte[] data;
+        try {
+            data = Codec.metadata(metadata);
+        } catch (CoordinationException e) {
+            return Async.failed(e);
+        }
         CompletableFuture<BackendCandidacy> result = new CompletableFuture<>();
         // a node of this coordinator's lost session is replaced: the core rejoins after a lost session
         members.create(path, data, true, what, owner -> what + " failed: a candidate with this id already takes "

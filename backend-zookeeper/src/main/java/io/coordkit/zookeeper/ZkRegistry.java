@@ -1,5 +1,6 @@
 package io.coordkit.zookeeper;
 
+import io.coordkit.CoordinationException;
 import io.coordkit.Subscription;
 import io.coordkit.naming.ServiceInstance;
 import io.coordkit.session.SessionState;
@@ -56,7 +57,13 @@ final class ZkRegistry implements RegistryBackend {
         String path = paths.instance(service, instance.id());
         String what = "registration of instance '" + instance.id() + "' of service '" + service + "'";
         CompletableFuture<BackendRegistration> result = new CompletableFuture<>();
-        members.create(path, Codec.instance(instance), renewal, what, owner -> what + " failed: already registered by "
+        byte[] data;
+        try {
+            data = Codec.instance(instance);
+        } catch (CoordinationException e) {
+            return Async.failed(e);
+        }
+        members.create(path, data, renewal, what, owner -> what + " failed: already registered by "
                         + (owner == session.tracker().sessionId() ? "this coordinator"
                         : "a live session (0x" + Long.toHexString(owner) + ")"))
                 .whenComplete((stat, t) -> {
@@ -106,10 +113,20 @@ final class ZkRegistry implements RegistryBackend {
     private CompletableFuture<ServiceInstance> readInstance(String path, String id, String what) {
         return Async.run(session.executor(), what, (cb, ex) -> curator.getData().inBackground(cb, ex).forPath(path))
                 .thenApply(e -> switch (Async.code(e)) {
-                    case OK -> Codec.instance(id, e.getData());
+                    case OK -> decode(path, id, e.getData());
                     case NONODE -> null;
                     default -> throw Errors.of(e, what);
                 });
+    }
+
+    /** @return the instance, or null (logged) if the node's data is not in coordkit's format */
+    private static ServiceInstance decode(String path, String id, byte[] data) {
+        try {
+            return Codec.instance(id, data);
+        } catch (CoordinationException e) {
+            LOG.warn("skipping {}: {}", path, e.getMessage());
+            return null;
+        }
     }
 
     @Override
