@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * <p>ZooKeeper's watch events carry the path, the type and the zxid of the write, not the data. For each event
  * the watch reads the node and delivers the state read <em>only if it is the state that write made</em> (the
  * node's mzxid equals the event's zxid). When the read already shows a later write, that write's own event
- * follows and delivers it; the earlier state is coalesced away. So the events delivered are a subsequence of
- * the committed writes, in commit order, and the last write of every key is always delivered (CFG-6, CFG-7).
+ * follows and delivers it; the earlier state is coalesced away. So the events delivered between two RESYNCs are a
+ * subsequence of the committed writes, in commit order, and the last write of every key is always delivered
+ * (CFG-6, CFG-7). A RESYNC snapshot is built from separate reads ({@link ZkKv#walk}): exact per key, but not
+ * one consistent cut across keys.
  * Reads are pipelined; a queue applies their results in event order. Per key, the mzxid of the last state
  * delivered (or of the RESYNC snapshot) guards against going backwards.
  *

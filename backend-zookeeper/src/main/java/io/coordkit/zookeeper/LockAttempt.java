@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  *   members (the count of earlier members can only drop below n after one of those goes).</li>
  * </ul>
  *
- * Each waiter watches only the members that can unblock it (no herd effect); a watched member's deletion
+ * Each waiter watches only the members that can unblock it (no herd effect; a semaphore release can wake up to
+ * {@code permits} waiters, each of which lists again); a watched member's deletion
  * triggers a new listing. Arrival order (sequence order) is service order: FAIR_LOCKS. The fencing token is the
  * czxid of the attempt's own node: zxids are global, strictly increasing, and kept by a new ZooKeeper leader, so
  * a lease acquired after another one was acquired always has the greater token (LCK-4, LCK-12).
@@ -410,7 +411,7 @@ final class LockAttempt {
                         .inBackground(cb, ex).forPath(path))
                 .handle((e, t) -> {
                     if (t != null || (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE)) {
-                        LOG.debug("{}: deleting {} failed now ({}); Curator keeps trying while the session lives",
+                        LOG.debug("{}: deleting {} failed now ({}); Curator keeps trying in the background",
                                 what, path, t != null ? t.toString() : Async.code(e));
                     }
                     return null;

@@ -63,7 +63,7 @@ final class ZkLease implements BackendLease {
                         .forPath(path))
                 .thenApply(e -> {
                     if (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE) {
-                        // the guaranteed delete goes on in the background while the session lives
+                        // the guaranteed delete goes on in the background (Curator retries until done or NONODE)
                         throw Errors.of(e, w);
                     }
                     return null;
