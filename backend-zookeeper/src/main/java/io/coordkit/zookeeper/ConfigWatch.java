@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * node's mzxid equals the event's zxid). When the read already shows a later write, that write's own event
  * follows and delivers it; the earlier state is coalesced away. So the events delivered between two RESYNCs are a
  * subsequence of the committed writes, in commit order, and the last write of every key is always delivered
- * (CFG-6, CFG-7). A RESYNC snapshot is built from separate reads ({@link ZkKv#walk}): exact per key, but not
+ * (CFG-6, CFG-7). A RESYNC snapshot is built from separate reads ({@code ZkKv.walk}): exact per key, but not
  * one consistent cut across keys.
  * Reads are pipelined; a queue applies their results in event order. Per key, the mzxid of the last state
  * delivered (or of the RESYNC snapshot) guards against going backwards.
