@@ -195,7 +195,7 @@ class ZkElectionsTest extends ZkTestSupport {
     @Test
     void aJoinIssuedInALostSessionIsNotAppliedInTheNextOne() throws Exception {
         Recorder states = new Recorder();
-        ZkSession a = open(namespace, java.time.Duration.ofSeconds(4), states);
+        ZkSession a = open(namespace, HELD_CREATE_TTL, states);
         get(a.elections().join("warm-up", "x", Map.of(), new Told()));
         loseSessionWhileServerDown(states);
         // Curator holds the create while disconnected and sends it once the new session is there

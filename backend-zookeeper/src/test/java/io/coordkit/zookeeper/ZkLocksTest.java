@@ -277,7 +277,7 @@ class ZkLocksTest extends ZkTestSupport {
     @Test
     void anAcquireIssuedInALostSessionIsNotGrantedInTheNextOne() throws Exception {
         Recorder states = new Recorder();
-        ZkSession a = open(namespace, Duration.ofSeconds(4), states);
+        ZkSession a = open(namespace, HELD_CREATE_TTL, states);
         get(a.locks().acquire(lock("warm-up", Duration.ZERO), NOTHING));
         loseSessionWhileServerDown(states);
         // Curator holds the create while disconnected and sends it once the new session is there

@@ -109,7 +109,7 @@ class ZkRegistryTest extends ZkTestSupport {
     @Test
     void aRegistrationIssuedInALostSessionIsNotAppliedInTheNextOne() throws Exception {
         Recorder states = new Recorder();
-        ZkSession a = open(namespace, java.time.Duration.ofSeconds(4), states);
+        ZkSession a = open(namespace, HELD_CREATE_TTL, states);
         get(a.registry().register("warm-up", inst("x", "a:1"), false));
         loseSessionWhileServerDown(states);
         // Curator holds the create while disconnected and sends it once the new session is there

@@ -39,6 +39,12 @@ abstract class ZkTestSupport {
     /** How long a test waits for something asynchronous (far above any expected time). */
     static final Duration PATIENCE = Duration.ofSeconds(20);
 
+    /**
+     * TTL for tests of a create held by Curator while disconnected: Curator holds it for min(connect timeout,
+     * TTL), here the 5 s connect timeout, which leaves time for the restarted server to open the next session.
+     */
+    static final Duration HELD_CREATE_TTL = Duration.ofSeconds(6);
+
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     static EmbeddedZooKeeper server;
