@@ -203,39 +203,37 @@ final class LockAttempt {
      */
     private void checkPermits(int round) {
         String expected = Integer.toString(request.permits());
-        Async.run(session.executor(), what, (cb, ex) -> curator.getData().inBackground(cb, ex).forPath(dir))
-                .whenComplete((e, t) -> serial.execute(() -> {
-                    if (phase != Phase.CREATING) {
-                        return;
-                    }
-                    if (t != null || Async.code(e) != Code.OK) {
-                        failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
-                        return;
-                    }
-                    byte[] data = e.getData();
-                    if (data == null || data.length == 0) {
-                        if (round > 0) {
-                            // nobody writes empty permits: a conditional write lost to another claim, twice
-                            failNow(new CoordinationException(what + " failed: its permits keep changing"));
-                            return;
-                        }
-                        claimPermits(expected, e.getStat().getVersion());
-                        return;
-                    }
-                    String found = new String(data, StandardCharsets.UTF_8);
-                    if (!found.equals(expected)) {
-                        failNow(new CoordinationException("semaphore '" + request.name() + "' is in use with "
-                                + found + " permits; cannot use it with " + request.permits()));
-                        return;
-                    }
-                    phase = Phase.WAITING;
-                    list();
-                }));
+        session.ops().getData(dir, what).whenComplete((e, t) -> serial.execute(() -> {
+            if (phase != Phase.CREATING) {
+                return;
+            }
+            if (t != null || Async.code(e) != Code.OK) {
+                failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
+                return;
+            }
+            byte[] data = e.getData();
+            if (data == null || data.length == 0) {
+                if (round > 0) {
+                    // nobody writes empty permits: a conditional write lost to another claim, twice
+                    failNow(new CoordinationException(what + " failed: its permits keep changing"));
+                    return;
+                }
+                claimPermits(expected, e.getStat().getVersion());
+                return;
+            }
+            String found = new String(data, StandardCharsets.UTF_8);
+            if (!found.equals(expected)) {
+                failNow(new CoordinationException("semaphore '" + request.name() + "' is in use with "
+                        + found + " permits; cannot use it with " + request.permits()));
+                return;
+            }
+            phase = Phase.WAITING;
+            list();
+        }));
     }
 
     private void claimPermits(String permits, int version) {
-        Async.run(session.executor(), what, (cb, ex) -> curator.setData().withVersion(version)
-                        .inBackground(cb, ex).forPath(dir, permits.getBytes(StandardCharsets.UTF_8)))
+        session.ops().setData(dir, permits.getBytes(StandardCharsets.UTF_8), version, what)
                 .whenComplete((e, t) -> serial.execute(() -> {
                     if (phase != Phase.CREATING) {
                         return;
@@ -260,15 +258,14 @@ final class LockAttempt {
             return;
         }
         listing = true;
-        Async.run(session.executor(), what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
-                .whenComplete((e, t) -> serial.execute(() -> {
-                    listing = false;
-                    listed(e, t);
-                    if (listAgain) {
-                        listAgain = false;
-                        list();
-                    }
-                }));
+        session.ops().children(dir, what).whenComplete((e, t) -> serial.execute(() -> {
+            listing = false;
+            listed(e, t);
+            if (listAgain) {
+                listAgain = false;
+                list();
+            }
+        }));
     }
 
     private void listed(CuratorEvent e, Throwable t) {

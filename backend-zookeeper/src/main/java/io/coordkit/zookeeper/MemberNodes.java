@@ -128,14 +128,12 @@ final class MemberNodes {
         long current = tracker.sessionId();
         if (owner == current && leftByUs && claims.getOrDefault(path, 0) == 1) {
             // ours, left by an earlier create whose answer was lost in a connection drop: take it over
-            return Async.run(session.executor(), what, (cb, ex) -> curator.setData().withVersion(stat.getVersion())
-                            .inBackground(cb, ex).forPath(path, data))
-                    .thenCompose(e -> switch (Async.code(e)) {
-                        case OK -> made(path, e.getStat(), current, what);
-                        case BADVERSION, NONODE -> attempt(path, data, replaceFormer, leftByUs, what, refusal,
-                                round + 1);
-                        default -> Async.failed(Errors.of(e, what));
-                    });
+            return session.ops().setData(path, data, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
+                case OK -> made(path, e.getStat(), current, what);
+                case BADVERSION, NONODE -> attempt(path, data, replaceFormer, leftByUs, what, refusal,
+                        round + 1);
+                default -> Async.failed(Errors.of(e, what));
+            });
         }
         if (replaceFormer && owner != 0 && tracker.isFormerSession(owner)) {
             LOG.info("{}: replacing the node left by the lost session 0x{}", what, Long.toHexString(owner));
@@ -212,19 +210,11 @@ final class MemberNodes {
         return owner == tracker.sessionId() || (owner != 0 && tracker.isFormerSession(owner));
     }
 
-    /** @return the node's stat, or null if it does not exist */
-    CompletableFuture<Stat> stat(String path, String what) {
-        return Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().inBackground(cb, ex)
-                        .forPath(path))
-                .thenApply(e -> switch (Async.code(e)) {
-                    case OK -> e.getStat();
-                    case NONODE -> null;
-                    default -> throw Errors.of(e, what);
-                });
+    private CompletableFuture<Stat> stat(String path, String what) {
+        return session.ops().stat(path, what);
     }
 
     private CompletableFuture<CuratorEvent> delete(String path, int version, String what) {
-        return Async.run(session.executor(), what, (cb, ex) -> curator.delete().withVersion(version)
-                .inBackground(cb, ex).forPath(path));
+        return session.ops().delete(path, version, what);
     }
 }

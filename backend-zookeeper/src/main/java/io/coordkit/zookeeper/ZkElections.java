@@ -113,52 +113,49 @@ final class ZkElections implements ElectionBackend {
                 return CompletableFuture.completedFuture(Optional.<LeaderInfo>empty());
             }
             Entry first = list.get(0);
-            return Async.run(session.executor(), what, (cb, ex) -> curator.getData().inBackground(cb, ex)
-                            .forPath(first.path()))
-                    .thenCompose(e -> {
-                        Code code = Async.code(e);
-                        if (code == Code.OK && e.getStat().getCzxid() == first.stat().getCzxid()) {
-                            Map<String, String> md = Codec.metadata("candidate '" + first.id() + "'", e.getData());
-                            return CompletableFuture.completedFuture(Optional.of(
-                                    new LeaderInfo(first.id(), md, first.stat().getCzxid())));
-                        }
-                        if (code != Code.OK && code != Code.NONODE) {
-                            return Async.failed(Errors.of(e, what));
-                        }
-                        // the leader left (or came back) between listing and reading: look again
-                        return round < 8 ? leader(election, what, round + 1)
-                                : Async.failed(new CoordinationException(what + " failed: leadership kept changing"));
-                    });
+            return session.ops().getData(first.path(), what).thenCompose(e -> {
+                Code code = Async.code(e);
+                if (code == Code.OK && e.getStat().getCzxid() == first.stat().getCzxid()) {
+                    Map<String, String> md = Codec.metadata("candidate '" + first.id() + "'", e.getData());
+                    return CompletableFuture.completedFuture(Optional.of(
+                            new LeaderInfo(first.id(), md, first.stat().getCzxid())));
+                }
+                if (code != Code.OK && code != Code.NONODE) {
+                    return Async.failed(Errors.of(e, what));
+                }
+                // the leader left (or came back) between listing and reading: look again
+                return round < 8 ? leader(election, what, round + 1)
+                        : Async.failed(new CoordinationException(what + " failed: leadership kept changing"));
+            });
         });
     }
 
     /** @return the candidates of an election, oldest first */
     private CompletableFuture<List<Entry>> candidates(String dir, String what) {
-        return Async.run(session.executor(), what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
-                .thenCompose(e -> {
-                    switch (Async.code(e)) {
-                        case OK:
-                            break;
-                        case NONODE:
-                            return CompletableFuture.completedFuture(List.<Entry>of());
-                        default:
-                            return Async.failed(Errors.of(e, what));
-                    }
-                    List<CompletableFuture<Entry>> stats = new ArrayList<>();
-                    for (String child : e.getChildren()) {
-                        if (child.startsWith(Paths.CANDIDATE)) {
-                            String path = Paths.child(dir, child);
-                            String id = child.substring(Paths.CANDIDATE.length());
-                            stats.add(stat(path, what).thenApply(s -> s == null ? null : new Entry(id, path, s)));
-                        }
-                    }
-                    return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> stats
-                            .stream()
-                            .map(CompletableFuture::join)
-                            .filter(Objects::nonNull)
-                            .sorted(Comparator.comparingLong(en -> en.stat().getCzxid()))
-                            .toList());
-                });
+        return session.ops().children(dir, what).thenCompose(e -> {
+            switch (Async.code(e)) {
+                case OK:
+                    break;
+                case NONODE:
+                    return CompletableFuture.completedFuture(List.<Entry>of());
+                default:
+                    return Async.failed(Errors.of(e, what));
+            }
+            List<CompletableFuture<Entry>> stats = new ArrayList<>();
+            for (String child : e.getChildren()) {
+                if (child.startsWith(Paths.CANDIDATE)) {
+                    String path = Paths.child(dir, child);
+                    String id = child.substring(Paths.CANDIDATE.length());
+                    stats.add(stat(path, what).thenApply(s -> s == null ? null : new Entry(id, path, s)));
+                }
+            }
+            return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> stats
+                    .stream()
+                    .map(CompletableFuture::join)
+                    .filter(Objects::nonNull)
+                    .sorted(Comparator.comparingLong(en -> en.stat().getCzxid()))
+                    .toList());
+        });
     }
 
     @Override
@@ -193,7 +190,7 @@ final class ZkElections implements ElectionBackend {
     }
 
     private CompletableFuture<Stat> stat(String path, String what) {
-        return members.stat(path, what);
+        return session.ops().stat(path, what);
     }
 
     /**

@@ -6,7 +6,6 @@ import io.coordkit.naming.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
 import io.coordkit.spi.RegistryBackend;
-import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,6 @@ final class ZkRegistry implements RegistryBackend {
     private static final Logger LOG = LoggerFactory.getLogger(ZkRegistry.class);
 
     private final ZkSession session;
-    private final CuratorFramework curator;
     private final Paths paths;
     private final MemberNodes members;
     private final Set<SnapshotWatch<List<ServiceInstance>>> watches = ConcurrentHashMap.newKeySet();
@@ -45,7 +43,6 @@ final class ZkRegistry implements RegistryBackend {
 
     ZkRegistry(ZkSession session) {
         this.session = session;
-        this.curator = session.curator();
         this.paths = session.paths();
         this.members = new MemberNodes(session);
         session.tracker().addListener(stateListener);
@@ -83,40 +80,37 @@ final class ZkRegistry implements RegistryBackend {
     public CompletableFuture<List<ServiceInstance>> instances(String service) {
         String dir = paths.service(service);
         String what = "listing of service '" + service + "'";
-        return Async.run(session.executor(), what, (cb, ex) -> curator.getChildren().inBackground(cb, ex)
-                        .forPath(dir))
-                .thenCompose(e -> {
-                    switch (Async.code(e)) {
-                        case OK:
-                            break;
-                        case NONODE:
-                            return CompletableFuture.completedFuture(List.<ServiceInstance>of());
-                        default:
-                            return Async.failed(Errors.of(e, what));
-                    }
-                    List<CompletableFuture<ServiceInstance>> reads = new ArrayList<>();
-                    for (String child : e.getChildren()) {
-                        if (child.startsWith(Paths.INSTANCE)) {
-                            reads.add(readInstance(Paths.child(dir, child),
-                                    child.substring(Paths.INSTANCE.length()), what));
-                        }
-                    }
-                    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> reads
-                            .stream()
-                            .map(CompletableFuture::join)
-                            .filter(Objects::nonNull)
-                            .sorted(Comparator.comparing(ServiceInstance::id))
-                            .toList());
-                });
+        return session.ops().children(dir, what).thenCompose(e -> {
+            switch (Async.code(e)) {
+                case OK:
+                    break;
+                case NONODE:
+                    return CompletableFuture.completedFuture(List.<ServiceInstance>of());
+                default:
+                    return Async.failed(Errors.of(e, what));
+            }
+            List<CompletableFuture<ServiceInstance>> reads = new ArrayList<>();
+            for (String child : e.getChildren()) {
+                if (child.startsWith(Paths.INSTANCE)) {
+                    reads.add(readInstance(Paths.child(dir, child),
+                            child.substring(Paths.INSTANCE.length()), what));
+                }
+            }
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> reads
+                    .stream()
+                    .map(CompletableFuture::join)
+                    .filter(Objects::nonNull)
+                    .sorted(Comparator.comparing(ServiceInstance::id))
+                    .toList());
+        });
     }
 
     private CompletableFuture<ServiceInstance> readInstance(String path, String id, String what) {
-        return Async.run(session.executor(), what, (cb, ex) -> curator.getData().inBackground(cb, ex).forPath(path))
-                .thenApply(e -> switch (Async.code(e)) {
-                    case OK -> decode(path, id, e.getData());
-                    case NONODE -> null;
-                    default -> throw Errors.of(e, what);
-                });
+        return session.ops().getData(path, what).thenApply(e -> switch (Async.code(e)) {
+            case OK -> decode(path, id, e.getData());
+            case NONODE -> null;
+            default -> throw Errors.of(e, what);
+        });
     }
 
     /** @return the instance, or null (logged) if the node's data is not in coordkit's format */

@@ -69,6 +69,7 @@ final class ZkSession implements BackendSession {
     private final Paths paths;
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final Ops ops;
     private final ZkKv kv;
     private final ZkLocks locks;
     private final ZkRegistry registry;
@@ -105,6 +106,7 @@ final class ZkSession implements BackendSession {
         this.curator = builder.build();
         this.tracker = new SessionTracker(events, this::currentSessionId, spec.uri());
         this.curator.getConnectionStateListenable().addListener(tracker);
+        this.ops = new Ops(curator, executor);
         this.kv = new ZkKv(this);
         this.locks = new ZkLocks(this);
         this.registry = new ZkRegistry(this);
@@ -215,6 +217,11 @@ final class ZkSession implements BackendSession {
     /** @return the Curator client */
     CuratorFramework curator() {
         return curator;
+    }
+
+    /** @return the plain background operations */
+    Ops ops() {
+        return ops;
     }
 
     /** @return the paths of this namespace */
