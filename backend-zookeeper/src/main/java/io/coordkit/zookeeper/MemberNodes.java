@@ -29,7 +29,8 @@ import java.util.function.LongFunction;
  *   <li>anything else is refused with the caller's message.</li>
  * </ul>
  *
- * A path is <em>claimed</em> from the start of a create until {@link #release} (or until the create failed).
+ * A path is <em>claimed</em> from the start of a create until its {@link Claim} is released (or the create
+ * failed, or the session was lost).
  * A create that ended in a connection drop may still have made its node: the path is remembered and, on the
  * next reconnect, its node is deleted unless a claim exists by then ({@link #reconnected()}); a new create of
  * the path first forgets it, and can take the node over.
@@ -45,8 +46,8 @@ final class MemberNodes {
 
     private final ZkSession session;
     private final CuratorFramework curator;
-    /** Paths with a create in flight or a live member, with their count. */
-    private final Map<String, Integer> claims = new ConcurrentHashMap<>();
+    /** Paths with a create in flight or a live member of the current session, with their claims. */
+    private final Map<String, Set<Claim>> claims = new ConcurrentHashMap<>();
     /** Nodes whose create ended in a connection drop: removed once the connection is back, unless claimed. */
     private final Set<String> maybeOrphaned = ConcurrentHashMap.newKeySet();
 
@@ -55,42 +56,75 @@ final class MemberNodes {
         this.curator = session.curator();
     }
 
+    /** A path claimed by a create and then by the member it made. */
+    final class Claim {
+        private final String path;
+        private volatile Stat stat;
+
+        private Claim(String path) {
+            this.path = path;
+            claims.compute(path, (p, set) -> {
+                Set<Claim> s = set != null ? set : ConcurrentHashMap.newKeySet();
+                s.add(this);
+                return s;
+            });
+        }
+
+        /** @return the stat of the node made */
+        Stat stat() {
+            return stat;
+        }
+
+        /** Ends the claim (the member ended); idempotent, and without effect once the session was lost. */
+        void release() {
+            claims.computeIfPresent(path, (p, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
+        }
+
+        private boolean isOnly() {
+            Set<Claim> set = claims.get(path);
+            return set != null && set.size() == 1 && set.contains(this);
+        }
+    }
+
     /**
-     * Creates a member node and claims its path; the caller {@link #release releases} it when the member ends.
+     * Creates a member node and claims its path; the caller releases the claim when the member ends.
      *
      * @param path          the node
      * @param data          its data
      * @param replaceFormer whether a node of one of this coordinator's lost sessions is replaced
      * @param what          the operation and object, for messages
      * @param refusal       the failure message for a node held by someone else, given its owner
-     * @return the stat of the node now held, owned by the session that issued the create
+     * @return the claim, with the stat of the node now held, owned by the session that issued the create
      */
-    CompletableFuture<Stat> create(String path, byte[] data, boolean replaceFormer, String what,
-                                   LongFunction<String> refusal) {
-        claims.merge(path, 1, Integer::sum);
+    CompletableFuture<Claim> create(String path, byte[] data, boolean replaceFormer, String what,
+                                    LongFunction<String> refusal) {
+        Claim claim = new Claim(path);
         boolean leftByUs = maybeOrphaned.remove(path);
-        CompletableFuture<Stat> result = new CompletableFuture<>();
-        attempt(path, data, replaceFormer, leftByUs, what, refusal, 0).whenComplete((stat, t) -> {
+        CompletableFuture<Claim> result = new CompletableFuture<>();
+        attempt(path, data, replaceFormer, leftByUs, claim, what, refusal, 0).whenComplete((stat, t) -> {
             if (t != null) {
-                release(path);
+                claim.release();
                 if (Errors.isUnavailable(t)) {
                     maybeOrphaned.add(path);
                 }
                 result.completeExceptionally(Errors.unwrap(t));
             } else {
-                result.complete(stat);
+                claim.stat = stat;
+                result.complete(claim);
             }
         });
         return result;
     }
 
-    /** @param path a path claimed by {@link #create}, whose member ended */
-    void release(String path) {
-        claims.computeIfPresent(path, (p, n) -> n > 1 ? n - 1 : null);
-    }
-
-    /** The session was lost: its nodes are gone (or will be), nothing to clean up. */
+    /**
+     * The session was lost: its nodes are gone (or will be), nothing to clean up; the claims of its creates and
+     * members are void (a create in flight fails, its node not being of the current session).
+     */
     void lost() {
+        claims.clear();
         maybeOrphaned.clear();
     }
 
@@ -102,7 +136,7 @@ final class MemberNodes {
     }
 
     private CompletableFuture<Stat> attempt(String path, byte[] data, boolean replaceFormer, boolean leftByUs,
-                                            String what, LongFunction<String> refusal, int round) {
+                                            Claim claim, String what, LongFunction<String> refusal, int round) {
         if (round >= MAX_ROUNDS) {
             return Async.failed(new CoordinationException(what + " failed: the node kept changing owner"));
         }
@@ -112,25 +146,25 @@ final class MemberNodes {
                 .thenCompose(e -> switch (Async.code(e)) {
                     case OK -> made(path, e.getStat(), issuedIn, what);
                     case NODEEXISTS -> stat(path, what).thenCompose(s -> existing(path, data, s, replaceFormer,
-                            leftByUs, what, refusal, round));
+                            leftByUs, claim, what, refusal, round));
                     default -> Async.failed(Errors.of(e, what));
                 });
     }
 
     private CompletableFuture<Stat> existing(String path, byte[] data, Stat stat, boolean replaceFormer,
-                                             boolean leftByUs, String what, LongFunction<String> refusal,
-                                             int round) {
+                                             boolean leftByUs, Claim claim, String what,
+                                             LongFunction<String> refusal, int round) {
         if (stat == null) {
-            return attempt(path, data, replaceFormer, leftByUs, what, refusal, round + 1); // gone meanwhile
+            return attempt(path, data, replaceFormer, leftByUs, claim, what, refusal, round + 1); // gone meanwhile
         }
         long owner = stat.getEphemeralOwner();
         SessionTracker tracker = session.tracker();
         long current = tracker.sessionId();
-        if (owner == current && leftByUs && claims.getOrDefault(path, 0) == 1) {
+        if (owner == current && leftByUs && claim.isOnly()) {
             // ours, left by an earlier create whose answer was lost in a connection drop: take it over
             return session.ops().setData(path, data, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
                 case OK -> made(path, e.getStat(), current, what);
-                case BADVERSION, NONODE -> attempt(path, data, replaceFormer, leftByUs, what, refusal,
+                case BADVERSION, NONODE -> attempt(path, data, replaceFormer, leftByUs, claim, what, refusal,
                         round + 1);
                 default -> Async.failed(Errors.of(e, what));
             });
@@ -138,7 +172,7 @@ final class MemberNodes {
         if (replaceFormer && owner != 0 && tracker.isFormerSession(owner)) {
             LOG.info("{}: replacing the node left by the lost session 0x{}", what, Long.toHexString(owner));
             return delete(path, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
-                case OK, NONODE, BADVERSION -> attempt(path, data, replaceFormer, leftByUs, what, refusal,
+                case OK, NONODE, BADVERSION -> attempt(path, data, replaceFormer, leftByUs, claim, what, refusal,
                         round + 1);
                 default -> Async.failed(Errors.of(e, what));
             });

@@ -85,13 +85,13 @@ final class ZkElections implements ElectionBackend {
         // a node of this coordinator's lost session is replaced: the core rejoins after a lost session
         members.create(path, data, true, what, owner -> what + " failed: a candidate with this id already takes "
                         + "part (session 0x" + Long.toHexString(owner) + ")")
-                .whenComplete((stat, t) -> {
+                .whenComplete((claim, t) -> {
                     if (t != null) {
                         result.completeExceptionally(t);
                         return;
                     }
-                    ZkCandidacy c = new ZkCandidacy(election, candidateId, path, stat.getCzxid(),
-                            stat.getEphemeralOwner(), Map.copyOf(metadata), listener);
+                    ZkCandidacy c = new ZkCandidacy(election, candidateId, path, claim, Map.copyOf(metadata),
+                            listener);
                     active.add(c);
                     if (result.complete(c)) {
                         c.start();
@@ -202,6 +202,7 @@ final class ZkElections implements ElectionBackend {
         private final String id;
         private final String path;
         private final String dir;
+        private final MemberNodes.Claim claim;
         private final long czxid;
         private final Map<String, String> metadata;
         private final CandidacyListener listener;
@@ -217,16 +218,17 @@ final class ZkElections implements ElectionBackend {
         private boolean evaluateAgain;
         private boolean electedSent;
 
-        ZkCandidacy(String election, String id, String path, long czxid, long sessionId,
-                    Map<String, String> metadata, CandidacyListener listener) {
+        ZkCandidacy(String election, String id, String path, MemberNodes.Claim claim, Map<String, String> metadata,
+                    CandidacyListener listener) {
             this.election = election;
             this.id = id;
             this.path = path;
             this.dir = paths.election(election);
-            this.czxid = czxid;
+            this.claim = claim;
+            this.czxid = claim.stat().getCzxid();
             this.metadata = metadata;
             this.listener = listener;
-            this.sessionId = sessionId;
+            this.sessionId = claim.stat().getEphemeralOwner();
             this.what = "candidacy of '" + id + "' in election '" + election + "'";
             this.watcher = event -> {
                 if (event.getType() != Watcher.Event.EventType.None) {
@@ -273,7 +275,7 @@ final class ZkElections implements ElectionBackend {
                 return;
             }
             active.remove(this);
-            members.release(path);
+            claim.release();
             for (String node : watched) {
                 unwatch(node);
             }

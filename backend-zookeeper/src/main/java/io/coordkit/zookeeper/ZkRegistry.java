@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -63,12 +62,12 @@ final class ZkRegistry implements RegistryBackend {
         members.create(path, data, renewal, what, owner -> what + " failed: already registered by "
                         + (owner == session.tracker().sessionId() ? "this coordinator"
                         : "a live session (0x" + Long.toHexString(owner) + ")"))
-                .whenComplete((stat, t) -> {
+                .whenComplete((claim, t) -> {
                     if (t != null) {
                         result.completeExceptionally(t);
                         return;
                     }
-                    ZkRegistration reg = new ZkRegistration(path, stat.getCzxid(), what);
+                    ZkRegistration reg = new ZkRegistration(claim, path, what);
                     if (!result.complete(reg)) {
                         reg.deregister(); // the caller gave up meanwhile (SPI-8)
                     }
@@ -148,22 +147,21 @@ final class ZkRegistry implements RegistryBackend {
 
     /** One registration: deletes its node on deregister, if the node is still the one it made. */
     private final class ZkRegistration implements BackendRegistration {
+        private final MemberNodes.Claim claim;
         private final String path;
         private final long czxid;
         private final String what;
-        private final AtomicBoolean released = new AtomicBoolean();
 
-        ZkRegistration(String path, long czxid, String what) {
+        ZkRegistration(MemberNodes.Claim claim, String path, String what) {
+            this.claim = claim;
             this.path = path;
-            this.czxid = czxid;
+            this.czxid = claim.stat().getCzxid();
             this.what = what;
         }
 
         @Override
         public CompletableFuture<Void> deregister() {
-            if (released.compareAndSet(false, true)) {
-                members.release(path);
-            }
+            claim.release();
             String w = "deregistration of " + what.substring("registration of ".length());
             return members.deleteIfOurs(path, czxid, w);
         }
