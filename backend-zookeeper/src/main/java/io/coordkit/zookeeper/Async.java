@@ -8,9 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Turns Curator background operations into futures. Every operation runs in the background: no thread of
- * coordkit, Curator or the ZooKeeper client ever waits for a server answer, and callbacks run on the session's
- * executor, never on ZooKeeper's event thread.
+ * Turns Curator background operations into futures. Every operation runs in the background: no coordkit thread
+ * waits for a server answer, and callbacks run on the session's executor, not on ZooKeeper's event thread. (A
+ * create with missing parents runs Curator's synchronous {@code ZKPaths.mkdirs} on Curator's background thread
+ * first; watchers themselves run on ZooKeeper's event thread and must only hand events on.)
  */
 final class Async {
 

@@ -25,12 +25,21 @@ final class Codec {
 
     private static final byte FORMAT = 1;
 
+    /**
+     * The most node data written. ZooKeeper's server drops the connection (instead of failing the operation) on
+     * a request larger than its {@code jute.maxbuffer}, 1 MiB by default; the rest leaves room for the path,
+     * the ACLs and the request's header. NAM-4 metadata (512 KiB of keys and values) can exceed it through the
+     * 8 bytes of lengths per entry.
+     */
+    static final int MAX_DATA = 1024 * 1024 - 16 * 1024;
+
     private Codec() {
     }
 
     /**
      * @param instance an instance
      * @return its node data (the id is in the node's name)
+     * @throws CoordinationException if it is larger than {@link #MAX_DATA}
      */
     static byte[] instance(ServiceInstance instance) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -41,7 +50,7 @@ final class Codec {
         } catch (IOException e) {
             throw new IllegalStateException("cannot happen: writing to memory", e);
         }
-        return bytes.toByteArray();
+        return checked(bytes.toByteArray(), "instance '" + instance.id() + "'");
     }
 
     /**
@@ -64,6 +73,7 @@ final class Codec {
     /**
      * @param metadata candidate metadata
      * @return its node data
+     * @throws CoordinationException if it is larger than {@link #MAX_DATA}
      */
     static byte[] metadata(Map<String, String> metadata) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -73,7 +83,7 @@ final class Codec {
         } catch (IOException e) {
             throw new IllegalStateException("cannot happen: writing to memory", e);
         }
-        return bytes.toByteArray();
+        return checked(bytes.toByteArray(), "the candidate");
     }
 
     /**
@@ -90,6 +100,15 @@ final class Codec {
             throw new CoordinationException("the data of " + what
                     + " is not in coordkit's format (written by another tool?): " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] checked(byte[] data, String what) {
+        if (data.length > MAX_DATA) {
+            throw new CoordinationException("the metadata of " + what + " takes " + data.length
+                    + " bytes in ZooKeeper (with 8 bytes of lengths per entry), more than the " + MAX_DATA
+                    + " a node can hold here; use fewer or larger entries");
+        }
+        return data;
     }
 
     private static void checkFormat(DataInputStream in) throws IOException {

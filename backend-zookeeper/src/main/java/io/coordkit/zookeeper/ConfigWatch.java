@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * <p>ZooKeeper's watch events carry the path, the type and the zxid of the write, not the data. For each event
  * the watch reads the node and delivers the state read <em>only if it is the state that write made</em> (the
  * node's mzxid equals the event's zxid). When the read already shows a later write, that write's own event
- * follows and delivers it; the earlier state is coalesced away. So the events delivered are a subsequence of
- * the committed writes, in commit order, and the last write of every key is always delivered (CFG-6, CFG-7).
+ * follows and delivers it; the earlier state is coalesced away. So the events delivered between two RESYNCs are a
+ * subsequence of the committed writes, in commit order, and the last write of every key is always delivered
+ * (CFG-6, CFG-7). A RESYNC snapshot is built from separate reads ({@code ZkKv.walk}): exact per key, but not
+ * one consistent cut across keys.
  * Reads are pipelined; a queue applies their results in event order. Per key, the mzxid of the last state
  * delivered (or of the RESYNC snapshot) guards against going backwards.
  *
@@ -51,6 +53,8 @@ final class ConfigWatch implements Subscription {
     private final ArrayDeque<Step> steps = new ArrayDeque<>();
     private final Map<String, KeyView> view = new HashMap<>();
     private boolean synced;
+    /** Counts the losses of contact (SUSPENDED, LOST); a snapshot started before one is stale. */
+    private long epoch;
     private long backoffMs = 100;
 
     private volatile boolean closed;
@@ -61,7 +65,7 @@ final class ConfigWatch implements Subscription {
 
     /** A read in flight: for an event, or a snapshot. */
     private record Step(WatchedEvent event, String key, CompletableFuture<ZkKv.Node> read,
-                        CompletableFuture<Map<String, ZkKv.Node>> snapshot) {
+                        CompletableFuture<Map<String, ZkKv.Node>> snapshot, long epoch) {
         CompletableFuture<?> future() {
             return read != null ? read : snapshot;
         }
@@ -98,7 +102,10 @@ final class ConfigWatch implements Subscription {
     private void stateChanged(SessionState state) {
         if (state == SessionState.SUSPENDED || state == SessionState.LOST) {
             // events may be missed from now on: deliver nothing until the RESYNC that follows the reconnect
-            serial.execute(() -> synced = false);
+            serial.execute(() -> {
+                synced = false;
+                epoch++;
+            });
         }
     }
 
@@ -111,7 +118,7 @@ final class ConfigWatch implements Subscription {
             return;
         }
         String what = "read of config key '" + key + "' for a watch";
-        enqueue(new Step(event, key, kv.read(event.getPath(), what), null));
+        enqueue(new Step(event, key, kv.read(event.getPath(), what), null, epoch));
     }
 
     private void resync() {
@@ -119,7 +126,7 @@ final class ConfigWatch implements Subscription {
             return;
         }
         String what = "snapshot of config prefix '" + prefix + "' for a watch";
-        enqueue(new Step(null, null, null, kv.walk(root, what)));
+        enqueue(new Step(null, null, null, kv.walk(root, what), epoch));
     }
 
     private void enqueue(Step step) {
@@ -131,14 +138,20 @@ final class ConfigWatch implements Subscription {
         while (!closed && !steps.isEmpty() && steps.peek().future().isDone()) {
             Step step = steps.poll();
             if (step.snapshot() != null) {
-                applySnapshot(step.snapshot());
+                applySnapshot(step.snapshot(), step.epoch());
             } else {
                 applyEvent(step.event(), step.key(), step.read());
             }
         }
     }
 
-    private void applySnapshot(CompletableFuture<Map<String, ZkKv.Node>> snapshot) {
+    private void applySnapshot(CompletableFuture<Map<String, ZkKv.Node>> snapshot, long startedIn) {
+        if (startedIn != epoch) {
+            // started before contact was lost: it may miss writes made since; the RESYNC after the
+            // reconnect covers them, and nothing is delivered until then
+            LOG.debug("config watch on '{}': dropping a snapshot started before contact was lost", prefix);
+            return;
+        }
         Map<String, ZkKv.Node> nodes;
         try {
             nodes = snapshot.join();

@@ -12,9 +12,11 @@ import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,10 +42,15 @@ import java.util.regex.Pattern;
  *   members (the count of earlier members can only drop below n after one of those goes).</li>
  * </ul>
  *
- * Each waiter watches only the members that can unblock it (no herd effect); a watched member's deletion
+ * Each waiter watches only the members that can unblock it (no herd effect; a semaphore release can wake up to
+ * {@code permits} waiters, each of which lists again); a watched member's deletion
  * triggers a new listing. Arrival order (sequence order) is service order: FAIR_LOCKS. The fencing token is the
  * czxid of the attempt's own node: zxids are global, strictly increasing, and kept by a new ZooKeeper leader, so
  * a lease acquired after another one was acquired always has the greater token (LCK-4, LCK-12).
+ *
+ * <p>A semaphore attempt then checks the permits in the directory's data ({@link #checkPermits}); a node made
+ * in another session than the one that issued the create (Curator holds creates while disconnected) fails the
+ * attempt with {@link SessionLostException}.
  *
  * <p>A try ({@code maxWait} zero), a timed-out wait, a cancelled future and a failure all delete the attempt's
  * node (LCK-7, SPI-8). A connection drop while waiting does not fail the attempt: it lists again on
@@ -117,6 +124,11 @@ final class LockAttempt {
             if (phase != Phase.NEW) {
                 return;
             }
+            if (result.isDone()) {
+                phase = Phase.DONE; // cancelled before it started
+                finished.accept(this);
+                return;
+            }
             result.whenComplete((v, t) -> {
                 if (result.isCancelled()) {
                     serial.execute(this::abandon);
@@ -127,16 +139,12 @@ final class LockAttempt {
                         Math.max(1, request.maxWait().toMillis()), TimeUnit.MILLISECONDS);
             }
             phase = Phase.CREATING;
+            long issuedIn = session.tracker().sessionId();
             Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
                             .withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(cb, ex)
                             .forPath(dir + "/" + label + Paths.MARK, new byte[0]))
-                    .whenComplete((e, t) -> serial.execute(() -> created(e, t)));
+                    .whenComplete((e, t) -> serial.execute(() -> created(e, t, issuedIn)));
         });
-    }
-
-    /** Fails the attempt before it started (a semaphore's permits did not match). */
-    void fail(Throwable t) {
-        serial.execute(() -> failNow(Errors.of(t, what)));
     }
 
     /** @param state the session's new state */
@@ -152,7 +160,7 @@ final class LockAttempt {
         });
     }
 
-    private void created(CuratorEvent e, Throwable t) {
+    private void created(CuratorEvent e, Throwable t, long issuedIn) {
         if (t != null || Async.code(e) != Code.OK) {
             if (phase != Phase.DONE) {
                 failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
@@ -162,23 +170,81 @@ final class LockAttempt {
         ownPath = e.getName();
         ownName = ownPath.substring(ownPath.lastIndexOf('/') + 1);
         if (phase == Phase.DONE) {
-            deleteOwnNode(); // timed out or cancelled while the create was in flight
+            deleteOwnNode(); // timed out, cancelled or failed while the create was in flight
             return;
         }
-        if (e.getStat() != null) {
-            token = e.getStat().getCzxid();
+        Stat stat = e.getStat(); // Curator passes the stat of every background create
+        if (stat == null) {
+            failNow(new CoordinationException(what + " failed: no stat for its node " + ownPath
+                    + "; it was deleted again"));
+            return;
+        }
+        if (stat.getEphemeralOwner() != issuedIn || session.tracker().isFormerSession(issuedIn)) {
+            // Curator held the create while disconnected and sent it in the next session: not ours to hold
+            failNow(new SessionLostException(what + " failed: the session 0x" + Long.toHexString(issuedIn)
+                    + " was lost before the node was made (by session 0x"
+                    + Long.toHexString(stat.getEphemeralOwner()) + "); it was deleted again"));
+            return;
+        }
+        token = stat.getCzxid();
+        if (request.kind() == LockKind.SEMAPHORE) {
+            checkPermits(0);
+        } else {
             phase = Phase.WAITING;
             list();
-            return;
         }
-        Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().inBackground(cb, ex).forPath(ownPath))
-                .whenComplete((s, st) -> serial.execute(() -> {
-                    if (st != null || Async.code(s) != Code.OK) {
-                        failNow(st != null ? Errors.of(st, what) : Errors.of(s, what));
-                    } else if (phase == Phase.CREATING) {
-                        token = s.getStat().getCzxid();
+    }
+
+    /**
+     * A semaphore's directory holds its permits as decimal text. Read only once the attempt's own node exists:
+     * while it does, the directory (a container) cannot be removed, so the permits cannot change under us. An
+     * empty directory (made as the parent of the first lease) is claimed with a conditional write; a different
+     * number fails the attempt.
+     */
+    private void checkPermits(int round) {
+        String expected = Integer.toString(request.permits());
+        session.ops().getData(dir, what).whenComplete((e, t) -> serial.execute(() -> {
+            if (phase != Phase.CREATING) {
+                return;
+            }
+            if (t != null || Async.code(e) != Code.OK) {
+                failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
+                return;
+            }
+            byte[] data = e.getData();
+            if (data == null || data.length == 0) {
+                if (round > 0) {
+                    // nobody writes empty permits: a conditional write lost to another claim, twice
+                    failNow(new CoordinationException(what + " failed: its permits keep changing"));
+                    return;
+                }
+                claimPermits(expected, e.getStat().getVersion());
+                return;
+            }
+            String found = new String(data, StandardCharsets.UTF_8);
+            if (!found.equals(expected)) {
+                failNow(new CoordinationException("semaphore '" + request.name() + "' is in use with "
+                        + found + " permits; cannot use it with " + request.permits()));
+                return;
+            }
+            phase = Phase.WAITING;
+            list();
+        }));
+    }
+
+    private void claimPermits(String permits, int version) {
+        session.ops().setData(dir, permits.getBytes(StandardCharsets.UTF_8), version, what)
+                .whenComplete((e, t) -> serial.execute(() -> {
+                    if (phase != Phase.CREATING) {
+                        return;
+                    }
+                    if (t == null && Async.code(e) == Code.OK) {
                         phase = Phase.WAITING;
                         list();
+                    } else if (t == null && Async.code(e) == Code.BADVERSION) {
+                        checkPermits(1); // claimed by someone else meanwhile: compare with theirs
+                    } else {
+                        failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
                     }
                 }));
     }
@@ -192,15 +258,14 @@ final class LockAttempt {
             return;
         }
         listing = true;
-        Async.run(session.executor(), what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
-                .whenComplete((e, t) -> serial.execute(() -> {
-                    listing = false;
-                    listed(e, t);
-                    if (listAgain) {
-                        listAgain = false;
-                        list();
-                    }
-                }));
+        session.ops().children(dir, what).whenComplete((e, t) -> serial.execute(() -> {
+            listing = false;
+            listed(e, t);
+            if (listAgain) {
+                listAgain = false;
+                list();
+            }
+        }));
     }
 
     private void listed(CuratorEvent e, Throwable t) {
@@ -294,31 +359,20 @@ final class LockAttempt {
     }
 
     private void giveUp() {
-        end();
-        deleteOwnNode().whenComplete((v, t) -> result.complete(Optional.empty()));
+        stop().whenComplete((v, t) -> result.complete(Optional.empty()));
     }
 
     private void timedOut() {
         if (phase == Phase.HELD || phase == Phase.DONE) {
             return;
         }
-        boolean created = phase == Phase.WAITING;
-        end();
-        if (created) {
-            deleteOwnNode().whenComplete((v, t) -> result.complete(Optional.empty()));
-        } else {
-            result.complete(Optional.empty()); // the create in flight is deleted when it completes
-        }
+        // a create still in flight is deleted when it completes
+        stop().whenComplete((v, t) -> result.complete(Optional.empty()));
     }
 
     private void abandon() {
-        if (phase == Phase.HELD || phase == Phase.DONE) {
-            return;
-        }
-        boolean created = phase == Phase.WAITING;
-        end();
-        if (created) {
-            deleteOwnNode();
+        if (phase != Phase.HELD && phase != Phase.DONE) {
+            stop();
         }
     }
 
@@ -326,12 +380,19 @@ final class LockAttempt {
         if (phase == Phase.HELD || phase == Phase.DONE) {
             return;
         }
-        boolean created = phase == Phase.WAITING;
-        end();
-        if (created) {
-            deleteOwnNode();
-        }
+        stop();
         result.completeExceptionally(error);
+    }
+
+    /**
+     * Ends the attempt and deletes its node if it was made; a create still in flight is deleted when it
+     * completes ({@link #created}).
+     *
+     * @return completes once the node is deleted (or its delete failed and goes on in the background)
+     */
+    private CompletableFuture<Void> stop() {
+        end();
+        return ownPath != null ? deleteOwnNode() : CompletableFuture.completedFuture(null);
     }
 
     private void end() {
@@ -347,7 +408,7 @@ final class LockAttempt {
                         .inBackground(cb, ex).forPath(path))
                 .handle((e, t) -> {
                     if (t != null || (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE)) {
-                        LOG.debug("{}: deleting {} failed now ({}); Curator keeps trying while the session lives",
+                        LOG.debug("{}: deleting {} failed now ({}); Curator keeps trying in the background",
                                 what, path, t != null ? t.toString() : Async.code(e));
                     }
                     return null;

@@ -3,16 +3,23 @@ package io.coordkit.zookeeper;
 import io.coordkit.spi.LockKind;
 
 /**
- * The data layout in ZooKeeper. Everything of a namespace lives under {@code /coordkit/<namespace>}:
+ * The data layout in ZooKeeper. Everything of a namespace lives under {@code /coordkit/<namespace>~}:
  *
  * <pre>
- * /coordkit/&lt;ns&gt;/config/&lt;key&gt;                      persistent; 1-byte header + value (see {@link ConfigData})
- * /coordkit/&lt;ns&gt;/locks/&lt;name&gt;/…lock~0000000007     ephemeral-sequential lease nodes (exclusive locks)
- * /coordkit/&lt;ns&gt;/rwlocks/&lt;name&gt;/…read~… …write~…  read-write locks
- * /coordkit/&lt;ns&gt;/semaphores/&lt;name&gt;/…permit~…      semaphores; the parent's data holds the permits
- * /coordkit/&lt;ns&gt;/registry/&lt;service&gt;/instance~&lt;id&gt; ephemeral; address + metadata
- * /coordkit/&lt;ns&gt;/elections/&lt;name&gt;/candidate~&lt;id&gt;  ephemeral; metadata; ordered by creation zxid
+ * /coordkit/&lt;ns&gt;~/config/&lt;key&gt;                      persistent; 1-byte header + value (see {@link ConfigData})
+ * /coordkit/&lt;ns&gt;~/locks/&lt;name&gt;/…lock~0000000007     ephemeral-sequential lease nodes (exclusive locks)
+ * /coordkit/&lt;ns&gt;~/rwlocks/&lt;name&gt;/…read~… …write~…  read-write locks
+ * /coordkit/&lt;ns&gt;~/semaphores/&lt;name&gt;/…permit~…      semaphores; the parent's data holds the permits
+ * /coordkit/&lt;ns&gt;~/registry/&lt;service&gt;/instance~&lt;id&gt; ephemeral; address + metadata
+ * /coordkit/&lt;ns&gt;~/elections/&lt;name&gt;/candidate~&lt;id&gt;  ephemeral; metadata; ordered by creation zxid
  * </pre>
+ *
+ * Namespaces are hierarchical too, and a namespace's base ends with {@link #MARK} ({@code ~}), which no name
+ * segment may contain (SPEC.md NAM-1): otherwise namespace {@code x/config} with key {@code k} and namespace
+ * {@code x} with key {@code config/k} would share a node. With the mark, {@code x/y} lives under
+ * {@code /coordkit/x/y~}, disjoint from {@code /coordkit/x~} (NAM-7); {@code /coordkit/x} is only a directory.
+ * The nodes between {@link #ROOT} and a base are the only nodes whose paths contain no {@code ~}
+ * ({@link #isSharedDirectory(String)}).
  *
  * Names are hierarchical, so a directory may hold both members and the directories of longer names
  * ({@code locks/orders} holds the leases of lock {@code orders} and the directory of lock {@code orders/42}).
@@ -30,7 +37,16 @@ final class Paths {
 
     /** @param namespace the namespace, already checked by the core */
     Paths(String namespace) {
-        this.base = ROOT + "/" + namespace;
+        this.base = ROOT + "/" + namespace + MARK;
+    }
+
+    /**
+     * @param path a node
+     * @return true for {@link #ROOT} and the directories between it and the namespaces' bases, which all
+     *         namespaces share (and so get an open ACL when credentials are used)
+     */
+    static boolean isSharedDirectory(String path) {
+        return (path.equals(ROOT) || path.startsWith(ROOT + "/")) && path.indexOf(MARK) < 0;
     }
 
     /** @return the namespace's root node */

@@ -71,6 +71,10 @@ final class PersistentWatch implements Subscription {
         }
         closed = true;
         session.tracker().removeListener(stateListener);
+        remove();
+    }
+
+    private void remove() {
         try {
             session.zooKeeper().removeWatches(path, watcher, Watcher.WatcherType.Any, true,
                     (rc, p, ctx) -> { }, null);
@@ -103,6 +107,10 @@ final class PersistentWatch implements Subscription {
             zk.addWatch(path, watcher, mode, (rc, p, ctx) -> {
                 KeeperException.Code code = KeeperException.Code.get(rc);
                 if (closed) {
+                    if (code == KeeperException.Code.OK) {
+                        // closed after install() checked: close()'s remove may have gone out before this add
+                        remove();
+                    }
                     return;
                 }
                 if (code == KeeperException.Code.OK) {

@@ -8,8 +8,6 @@ import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.ElectionBackend;
 import io.coordkit.spi.SerialExecutor;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorEvent;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -25,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -57,8 +56,9 @@ final class ZkElections implements ElectionBackend {
     private final ZkSession session;
     private final CuratorFramework curator;
     private final Paths paths;
-    private final Map<String, ZkCandidacy> active = new ConcurrentHashMap<>();
-    private final Set<String> maybeOrphaned = ConcurrentHashMap.newKeySet();
+    /** The candidacies of this coordinator that have not ended. */
+    private final Set<ZkCandidacy> active = ConcurrentHashMap.newKeySet();
+    private final MemberNodes members;
     private final Set<SnapshotWatch<Optional<LeaderInfo>>> observers = ConcurrentHashMap.newKeySet();
     private final SessionTracker.Listener stateListener = this::stateChanged;
 
@@ -66,6 +66,7 @@ final class ZkElections implements ElectionBackend {
         this.session = session;
         this.curator = session.curator();
         this.paths = session.paths();
+        this.members = new MemberNodes(session);
         session.tracker().addListener(stateListener);
     }
 
@@ -74,56 +75,31 @@ final class ZkElections implements ElectionBackend {
                                                     Map<String, String> metadata, CandidacyListener listener) {
         String path = paths.candidate(election, candidateId);
         String what = "join of candidate '" + candidateId + "' to election '" + election + "'";
-        byte[] data = Codec.metadata(metadata);
-        CompletableFuture<BackendCandidacy> result = new CompletableFuture<>();
-        create(path, data, what, 0).whenComplete((czxid, t) -> {
-            if (t != null) {
-                if (Errors.isUnavailable(t)) {
-                    maybeOrphaned.add(path);
-                }
-                result.completeExceptionally(Errors.unwrap(t));
-                return;
-            }
-            ZkCandidacy c = new ZkCandidacy(election, candidateId, path, czxid, Map.copyOf(metadata), listener);
-            active.put(path, c);
-            if (result.complete(c)) {
-                c.start();
-            } else {
-                c.withdraw(); // the caller gave up meanwhile (SPI-8)
-            }
-        });
-        return result;
-    }
-
-    private CompletableFuture<Long> create(String path, byte[] data, String what, int round) {
-        if (round >= 8) {
-            return Async.failed(new CoordinationException(what + " failed: the node kept appearing and "
-                    + "disappearing"));
+        byte[] data;
+        try {
+            data = Codec.metadata(metadata);
+        } catch (CoordinationException e) {
+            return Async.failed(e);
         }
-        return Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
-                        .withMode(CreateMode.EPHEMERAL).inBackground(cb, ex).forPath(path, data))
-                .thenCompose(e -> switch (Async.code(e)) {
-                    case OK -> e.getStat() != null ? CompletableFuture.completedFuture(e.getStat().getCzxid())
-                            : stat(path, what).thenApply(s -> s == null ? 0L : s.getCzxid());
-                    case NODEEXISTS -> stat(path, what).thenCompose(s -> {
-                        if (s == null) {
-                            return create(path, data, what, round + 1); // gone meanwhile
-                        }
-                        if (s.getEphemeralOwner() == session.tracker().sessionId() && maybeOrphaned.remove(path)
-                                && !active.containsKey(path)) {
-                            // ours, left by an earlier join whose answer was lost in a connection drop
-                            return Async.run(session.executor(), what, (cb, ex) -> curator.setData()
-                                            .withVersion(s.getVersion()).inBackground(cb, ex).forPath(path, data))
-                                    .thenCompose(u -> Async.code(u) == Code.OK
-                                            ? CompletableFuture.completedFuture(u.getStat().getCzxid())
-                                            : Async.failed(Errors.of(u, what)));
-                        }
-                        return Async.failed(new CoordinationException(what + " failed: a candidate with this id "
-                                + "already takes part (session 0x" + Long.toHexString(s.getEphemeralOwner())
-                                + ")"));
-                    });
-                    default -> Async.failed(Errors.of(e, what));
+        CompletableFuture<BackendCandidacy> result = new CompletableFuture<>();
+        // a node of this coordinator's lost session is replaced: the core rejoins after a lost session
+        members.create(path, data, true, what, owner -> what + " failed: a candidate with this id already takes "
+                        + "part (session 0x" + Long.toHexString(owner) + ")")
+                .whenComplete((claim, t) -> {
+                    if (t != null) {
+                        result.completeExceptionally(t);
+                        return;
+                    }
+                    ZkCandidacy c = new ZkCandidacy(election, candidateId, path, claim, Map.copyOf(metadata),
+                            listener);
+                    active.add(c);
+                    if (result.complete(c)) {
+                        c.start();
+                    } else {
+                        c.withdraw(); // the caller gave up meanwhile (SPI-8)
+                    }
                 });
+        return result;
     }
 
     @Override
@@ -137,52 +113,49 @@ final class ZkElections implements ElectionBackend {
                 return CompletableFuture.completedFuture(Optional.<LeaderInfo>empty());
             }
             Entry first = list.get(0);
-            return Async.run(session.executor(), what, (cb, ex) -> curator.getData().inBackground(cb, ex)
-                            .forPath(first.path()))
-                    .thenCompose(e -> {
-                        Code code = Async.code(e);
-                        if (code == Code.OK && e.getStat().getCzxid() == first.stat().getCzxid()) {
-                            Map<String, String> md = Codec.metadata("candidate '" + first.id() + "'", e.getData());
-                            return CompletableFuture.completedFuture(Optional.of(
-                                    new LeaderInfo(first.id(), md, first.stat().getCzxid())));
-                        }
-                        if (code != Code.OK && code != Code.NONODE) {
-                            return Async.failed(Errors.of(e, what));
-                        }
-                        // the leader left (or came back) between listing and reading: look again
-                        return round < 8 ? leader(election, what, round + 1)
-                                : Async.failed(new CoordinationException(what + " failed: leadership kept changing"));
-                    });
+            return session.ops().getData(first.path(), what).thenCompose(e -> {
+                Code code = Async.code(e);
+                if (code == Code.OK && e.getStat().getCzxid() == first.stat().getCzxid()) {
+                    Map<String, String> md = Codec.metadata("candidate '" + first.id() + "'", e.getData());
+                    return CompletableFuture.completedFuture(Optional.of(
+                            new LeaderInfo(first.id(), md, first.stat().getCzxid())));
+                }
+                if (code != Code.OK && code != Code.NONODE) {
+                    return Async.failed(Errors.of(e, what));
+                }
+                // the leader left (or came back) between listing and reading: look again
+                return round < 8 ? leader(election, what, round + 1)
+                        : Async.failed(new CoordinationException(what + " failed: leadership kept changing"));
+            });
         });
     }
 
     /** @return the candidates of an election, oldest first */
     private CompletableFuture<List<Entry>> candidates(String dir, String what) {
-        return Async.run(session.executor(), what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
-                .thenCompose(e -> {
-                    switch (Async.code(e)) {
-                        case OK:
-                            break;
-                        case NONODE:
-                            return CompletableFuture.completedFuture(List.<Entry>of());
-                        default:
-                            return Async.failed(Errors.of(e, what));
-                    }
-                    List<CompletableFuture<Entry>> stats = new ArrayList<>();
-                    for (String child : e.getChildren()) {
-                        if (child.startsWith(Paths.CANDIDATE)) {
-                            String path = Paths.child(dir, child);
-                            String id = child.substring(Paths.CANDIDATE.length());
-                            stats.add(stat(path, what).thenApply(s -> s == null ? null : new Entry(id, path, s)));
-                        }
-                    }
-                    return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> stats
-                            .stream()
-                            .map(CompletableFuture::join)
-                            .filter(Objects::nonNull)
-                            .sorted(Comparator.comparingLong(en -> en.stat().getCzxid()))
-                            .toList());
-                });
+        return session.ops().children(dir, what).thenCompose(e -> {
+            switch (Async.code(e)) {
+                case OK:
+                    break;
+                case NONODE:
+                    return CompletableFuture.completedFuture(List.<Entry>of());
+                default:
+                    return Async.failed(Errors.of(e, what));
+            }
+            List<CompletableFuture<Entry>> stats = new ArrayList<>();
+            for (String child : e.getChildren()) {
+                if (child.startsWith(Paths.CANDIDATE)) {
+                    String path = Paths.child(dir, child);
+                    String id = child.substring(Paths.CANDIDATE.length());
+                    stats.add(stat(path, what).thenApply(s -> s == null ? null : new Entry(id, path, s)));
+                }
+            }
+            return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new)).thenApply(v -> stats
+                    .stream()
+                    .map(CompletableFuture::join)
+                    .filter(Objects::nonNull)
+                    .sorted(Comparator.comparingLong(en -> en.stat().getCzxid()))
+                    .toList());
+        });
     }
 
     @Override
@@ -198,53 +171,26 @@ final class ZkElections implements ElectionBackend {
     void close() {
         session.tracker().removeListener(stateListener);
         observers.forEach(SnapshotWatch::close);
-        active.values().forEach(ZkCandidacy::end);
+        active.forEach(ZkCandidacy::end);
     }
 
     private void stateChanged(SessionState state) {
         switch (state) {
             case LOST -> {
-                active.values().forEach(ZkCandidacy::end);
-                active.clear();
-                maybeOrphaned.clear();
+                active.forEach(ZkCandidacy::end);
+                members.lost();
             }
             case RECONNECTED -> {
-                active.values().forEach(ZkCandidacy::reconnected);
-                maybeOrphaned.forEach(this::removeOrphan);
+                active.forEach(ZkCandidacy::reconnected);
+                members.reconnected();
             }
             default -> {
             }
         }
     }
 
-    private void removeOrphan(String path) {
-        String what = "clean-up of " + path;
-        stat(path, what).thenCompose(s -> {
-            if (s == null || s.getEphemeralOwner() != session.tracker().sessionId() || active.containsKey(path)) {
-                maybeOrphaned.remove(path);
-                return CompletableFuture.completedFuture(null);
-            }
-            return delete(path, s.getVersion(), what).thenAccept(e -> maybeOrphaned.remove(path));
-        }).whenComplete((v, t) -> {
-            if (t != null) {
-                LOG.debug("{} failed ({}); trying again on the next reconnect", what, t.toString());
-            }
-        });
-    }
-
     private CompletableFuture<Stat> stat(String path, String what) {
-        return Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().inBackground(cb, ex)
-                        .forPath(path))
-                .thenApply(e -> switch (Async.code(e)) {
-                    case OK -> e.getStat();
-                    case NONODE -> null;
-                    default -> throw Errors.of(e, what);
-                });
-    }
-
-    private CompletableFuture<CuratorEvent> delete(String path, int version, String what) {
-        return Async.run(session.executor(), what, (cb, ex) -> curator.delete().withVersion(version)
-                .inBackground(cb, ex).forPath(path));
+        return session.ops().stat(path, what);
     }
 
     /**
@@ -256,6 +202,7 @@ final class ZkElections implements ElectionBackend {
         private final String id;
         private final String path;
         private final String dir;
+        private final MemberNodes.Claim claim;
         private final long czxid;
         private final Map<String, String> metadata;
         private final CandidacyListener listener;
@@ -263,22 +210,25 @@ final class ZkElections implements ElectionBackend {
         private final String what;
         private final SerialExecutor serial = new SerialExecutor(session.executor(), "election observer");
         private final Watcher watcher;
-        private volatile boolean ended;
+        /** The nodes the watcher was set on: the own node and predecessors. */
+        private final Set<String> watched = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean ended = new AtomicBoolean();
         // confined to `serial`
         private boolean evaluating;
         private boolean evaluateAgain;
         private boolean electedSent;
 
-        ZkCandidacy(String election, String id, String path, long czxid, Map<String, String> metadata,
+        ZkCandidacy(String election, String id, String path, MemberNodes.Claim claim, Map<String, String> metadata,
                     CandidacyListener listener) {
             this.election = election;
             this.id = id;
             this.path = path;
             this.dir = paths.election(election);
-            this.czxid = czxid;
+            this.claim = claim;
+            this.czxid = claim.stat().getCzxid();
             this.metadata = metadata;
             this.listener = listener;
-            this.sessionId = session.tracker().sessionId();
+            this.sessionId = claim.stat().getEphemeralOwner();
             this.what = "candidacy of '" + id + "' in election '" + election + "'";
             this.watcher = event -> {
                 if (event.getType() != Watcher.Event.EventType.None) {
@@ -316,27 +266,32 @@ final class ZkElections implements ElectionBackend {
         @Override
         public CompletableFuture<Void> withdraw() {
             end();
-            String w = "withdrawal of " + what;
-            return stat(path, w).thenCompose(s -> {
-                if (s == null || s.getCzxid() != czxid) {
-                    return CompletableFuture.<Void>completedFuture(null); // gone, or not ours any more
-                }
-                return delete(path, s.getVersion(), w).thenApply(e -> {
-                    if (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE) {
-                        throw Errors.of(e, w);
-                    }
-                    return null;
-                });
-            });
+            return members.deleteIfOurs(path, czxid, "withdrawal of " + what);
         }
 
+        /** Stops telling the listener anything; removes the watches; the node stays. */
         void end() {
-            ended = true;
-            active.remove(path, this);
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            active.remove(this);
+            claim.release();
+            for (String node : watched) {
+                unwatch(node);
+            }
+        }
+
+        private void unwatch(String node) {
+            try {
+                curator.watchers().remove(watcher).ofType(Watcher.WatcherType.Any).locally()
+                        .inBackground((c, e) -> { }, session.executor()).forPath(node);
+            } catch (Exception e) {
+                LOG.debug("{}: could not remove the watch on {}: {}", what, node, e.toString());
+            }
         }
 
         private void evaluate() {
-            if (ended) {
+            if (ended.get()) {
                 return;
             }
             if (evaluating) {
@@ -355,7 +310,7 @@ final class ZkElections implements ElectionBackend {
         }
 
         private void evaluated(List<Entry> list, Throwable t) {
-            if (ended) {
+            if (ended.get()) {
                 return;
             }
             if (t != null) {
@@ -395,9 +350,25 @@ final class ZkElections implements ElectionBackend {
          * different czxid counts as "gone" and triggers a new evaluation.
          */
         private void watchNode(String node, long expectedCzxid) {
+            if (ended.get()) {
+                return;
+            }
+            if (!node.equals(path)) {
+                // the predecessor changed: the watch on the former one is of no use any more
+                for (String old : watched) {
+                    if (!old.equals(path) && !old.equals(node) && watched.remove(old)) {
+                        unwatch(old);
+                    }
+                }
+            }
+            watched.add(node);
             Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().usingWatcher(watcher)
                             .inBackground(cb, ex).forPath(node))
                     .whenComplete((e, t) -> {
+                        if (ended.get()) {
+                            unwatch(node); // ended while the watch was being set
+                            return;
+                        }
                         if (t == null && (Async.code(e) == Code.NONODE
                                 || (Async.code(e) == Code.OK && e.getStat().getCzxid() != expectedCzxid))) {
                             serial.execute(this::evaluate); // gone (or replaced) before the watch was set

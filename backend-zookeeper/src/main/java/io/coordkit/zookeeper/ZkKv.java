@@ -241,12 +241,11 @@ final class ZkKv implements KvBackend {
      * @return the node, absent if it does not exist
      */
     CompletableFuture<Node> read(String path, String what) {
-        return Async.run(executor, what, (cb, ex) -> curator.getData().inBackground(cb, ex).forPath(path))
-                .thenApply(e -> switch (Async.code(e)) {
-                    case OK -> new Node(path, e.getData(), e.getStat());
-                    case NONODE -> new Node(path, null, null);
-                    default -> throw Errors.of(e, what);
-                });
+        return session.ops().getData(path, what).thenApply(e -> switch (Async.code(e)) {
+            case OK -> new Node(path, e.getData(), e.getStat());
+            case NONODE -> new Node(path, null, null);
+            default -> throw Errors.of(e, what);
+        });
     }
 
     /**
@@ -279,21 +278,20 @@ final class ZkKv implements KvBackend {
             }
             done(nodes, pending, result);
         });
-        Async.run(executor, what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(path))
-                .whenComplete((e, t) -> {
-                    if (t != null) {
-                        result.completeExceptionally(Errors.unwrap(t));
-                    } else if (Async.code(e) == Code.OK) {
-                        if (!result.isDone()) {
-                            for (String child : e.getChildren()) {
-                                visit(Paths.child(path, child), what, nodes, pending, result);
-                            }
-                        }
-                    } else if (Async.code(e) != Code.NONODE) {
-                        result.completeExceptionally(Errors.of(e, what));
+        session.ops().children(path, what).whenComplete((e, t) -> {
+            if (t != null) {
+                result.completeExceptionally(Errors.unwrap(t));
+            } else if (Async.code(e) == Code.OK) {
+                if (!result.isDone()) {
+                    for (String child : e.getChildren()) {
+                        visit(Paths.child(path, child), what, nodes, pending, result);
                     }
-                    done(nodes, pending, result);
-                });
+                }
+            } else if (Async.code(e) != Code.NONODE) {
+                result.completeExceptionally(Errors.of(e, what));
+            }
+            done(nodes, pending, result);
+        });
     }
 
     private static void done(Map<String, Node> nodes, AtomicInteger pending,
@@ -318,8 +316,7 @@ final class ZkKv implements KvBackend {
     }
 
     private CompletableFuture<CuratorEvent> setData(String path, byte[] data, int version, String what) {
-        return Async.run(executor, what,
-                (cb, ex) -> curator.setData().withVersion(version).inBackground(cb, ex).forPath(path, data));
+        return session.ops().setData(path, data, version, what);
     }
 
     private CompletableFuture<CuratorEvent> create(String path, byte[] data, String what) {
@@ -328,7 +325,7 @@ final class ZkKv implements KvBackend {
     }
 
     private static long createdVersion(CuratorEvent created) {
-        return created.getStat() == null ? 0 : created.getStat().getVersion();
+        return 0; // the data version of a node just created; the same as created.getStat().getVersion()
     }
 
     private static VersionConflictException conflict(String key, long expected, long actual) {

@@ -63,7 +63,7 @@ final class ZkLease implements BackendLease {
                         .forPath(path))
                 .thenApply(e -> {
                     if (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE) {
-                        // the guaranteed delete goes on in the background while the session lives
+                        // the guaranteed delete goes on in the background (Curator retries until done or NONODE)
                         throw Errors.of(e, w);
                     }
                     return null;
@@ -78,8 +78,12 @@ final class ZkLease implements BackendLease {
     /** Starts watching the node. */
     void watch() {
         session.tracker().addListener(stateListener);
+        SessionTracker tracker = session.tracker();
+        if (tracker.state() == SessionState.LOST || tracker.sessionId() != sessionId) {
+            end(); // the session was lost before the listener was added: the core reports that loss
+        }
         if (ended.get()) {
-            session.tracker().removeListener(stateListener); // released before it was watched
+            session.tracker().removeListener(stateListener); // released or lost before it was watched
         } else {
             arm();
         }
@@ -105,7 +109,9 @@ final class ZkLease implements BackendLease {
     private void stateChanged(SessionState state) {
         switch (state) {
             case RECONNECTED -> arm(); // the client restored the watch; this covers a watch that failed to set
-            case LOST, CLOSED -> end();  // the core reports losses through the session
+            // the core reports losses through the session; CONNECTED is a new session (LOST was missed if
+            // this listener was added after it)
+            case LOST, CLOSED, CONNECTED -> end();
             default -> {
             }
         }

@@ -69,6 +69,7 @@ final class ZkSession implements BackendSession {
     private final Paths paths;
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final Ops ops;
     private final ZkKv kv;
     private final ZkLocks locks;
     private final ZkRegistry registry;
@@ -105,6 +106,7 @@ final class ZkSession implements BackendSession {
         this.curator = builder.build();
         this.tracker = new SessionTracker(events, this::currentSessionId, spec.uri());
         this.curator.getConnectionStateListenable().addListener(tracker);
+        this.ops = new Ops(curator, executor);
         this.kv = new ZkKv(this);
         this.locks = new ZkLocks(this);
         this.registry = new ZkRegistry(this);
@@ -217,6 +219,11 @@ final class ZkSession implements BackendSession {
         return curator;
     }
 
+    /** @return the plain background operations */
+    Ops ops() {
+        return ops;
+    }
+
     /** @return the paths of this namespace */
     Paths paths() {
         return paths;
@@ -316,7 +323,10 @@ final class ZkSession implements BackendSession {
         };
     }
 
-    /** With credentials: nodes are readable and writable by their creator only; {@code /coordkit} is shared. */
+    /**
+     * With credentials: nodes are readable and writable by their creator only; {@code /coordkit} and the
+     * directories of nested namespaces ({@code /coordkit/x} of namespace {@code x/y}) are shared.
+     */
     private static final class CreatorAcls implements ACLProvider {
         @Override
         public List<ACL> getDefaultAcl() {
@@ -325,7 +335,7 @@ final class ZkSession implements BackendSession {
 
         @Override
         public List<ACL> getAclForPath(String path) {
-            return Paths.ROOT.equals(path) ? ZooDefs.Ids.OPEN_ACL_UNSAFE : ZooDefs.Ids.CREATOR_ALL_ACL;
+            return Paths.isSharedDirectory(path) ? ZooDefs.Ids.OPEN_ACL_UNSAFE : ZooDefs.Ids.CREATOR_ALL_ACL;
         }
     }
 }

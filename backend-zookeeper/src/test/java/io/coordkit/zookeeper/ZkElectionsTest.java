@@ -173,6 +173,46 @@ class ZkElectionsTest extends ZkTestSupport {
     }
 
     @Test
+    void rejoiningAfterALostSessionReplacesTheOldSessionsNode() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = open(namespace, java.time.Duration.ofSeconds(3), states);
+        Told ta = new Told();
+        get(a.elections().join("e", "alpha", Map.of(), ta));
+        long oldOwner = a.zooKeeper().getSessionId();
+        loseSessionWhileServerDown(states);
+        server.restartServer();
+        awaitStates(states, io.coordkit.session.SessionState.SUSPENDED, io.coordkit.session.SessionState.LOST,
+                io.coordkit.session.SessionState.CONNECTED);
+        String node = base() + "/elections/e/candidate~alpha";
+        assertThat(rawClient().exists(node, false).getEphemeralOwner()).as("the old session's node is still there")
+                .isEqualTo(oldOwner);
+        Told again = new Told();
+        get(a.elections().join("e", "alpha", Map.of(), again));
+        await().atMost(PATIENCE).until(() -> again.elected.size() == 1);
+        assertThat(rawClient().exists(node, false).getEphemeralOwner()).isEqualTo(a.zooKeeper().getSessionId());
+    }
+
+    @Test
+    void aJoinIssuedInALostSessionIsNotAppliedInTheNextOne() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = open(namespace, HELD_CREATE_TTL, states);
+        get(a.elections().join("warm-up", "x", Map.of(), new Told()));
+        loseSessionWhileServerDown(states);
+        // Curator holds the create while disconnected and sends it once the new session is there
+        java.util.concurrent.CompletableFuture<BackendCandidacy> join =
+                a.elections().join("e", "alpha", Map.of(), new Told());
+        server.restartServer();
+        assertThat(failure(join)).isInstanceOf(io.coordkit.SessionLostException.class);
+        awaitStates(states, io.coordkit.session.SessionState.SUSPENDED, io.coordkit.session.SessionState.LOST,
+                io.coordkit.session.SessionState.CONNECTED);
+        assertThat(rawClient().exists(base() + "/elections/e/candidate~alpha", false)).as("no phantom candidate")
+                .isNull();
+        Told again = new Told();
+        get(a.elections().join("e", "alpha", Map.of(), again));
+        await().atMost(PATIENCE).until(() -> again.elected.size() == 1);
+    }
+
+    @Test
     void namespacesKeepElectionsApart() {
         ZkSession a = open("ns-a-" + namespace, TTL, new Recorder());
         ZkSession b = open("ns-b-" + namespace, TTL, new Recorder());

@@ -275,6 +275,38 @@ class ZkLocksTest extends ZkTestSupport {
     }
 
     @Test
+    void anAcquireIssuedInALostSessionIsNotGrantedInTheNextOne() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = open(namespace, HELD_CREATE_TTL, states);
+        get(a.locks().acquire(lock("warm-up", Duration.ZERO), NOTHING));
+        loseSessionWhileServerDown(states);
+        // Curator holds the create while disconnected and sends it once the new session is there
+        CompletableFuture<Optional<BackendLease>> f = a.locks().acquire(lock("l", Duration.ZERO), NOTHING);
+        server.restartServer();
+        assertThat(failure(f)).isInstanceOf(io.coordkit.SessionLostException.class);
+        awaitStates(states, io.coordkit.session.SessionState.SUSPENDED, io.coordkit.session.SessionState.LOST,
+                io.coordkit.session.SessionState.CONNECTED);
+        await().atMost(PATIENCE).until(() -> members("locks", "l").isEmpty());
+        held(a.locks().acquire(lock("l", Duration.ZERO), NOTHING));
+    }
+
+    @Test
+    void semaphorePermitsAreClaimedInAnEmptyDirectoryAndAMismatchLeavesNoNode() throws Exception {
+        ZkSession a = open();
+        // the directory exists without permits, e.g. as the parent of a longer name's directory
+        held(a.locks().acquire(new LockRequest("sem/sub", LockKind.SEMAPHORE, 1, Duration.ZERO), NOTHING));
+        BackendLease five = held(a.locks().acquire(new LockRequest("sem", LockKind.SEMAPHORE, 5, Duration.ZERO),
+                NOTHING));
+        assertThat(new String(rawClient().getData(base() + "/semaphores/sem", false, null),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("5");
+        ZkSession b = open();
+        Throwable t = failure(b.locks().acquire(new LockRequest("sem", LockKind.SEMAPHORE, 1, LONG), NOTHING));
+        assertThat(t).isInstanceOf(CoordinationException.class).hasMessageContaining("5 permits");
+        await().atMost(PATIENCE).until(() -> members("semaphores", "sem").size() == 1);
+        get(five.release());
+    }
+
+    @Test
     void kindsAndLongerNamesDoNotCollide() {
         ZkSession a = open();
         ZkSession b = open();

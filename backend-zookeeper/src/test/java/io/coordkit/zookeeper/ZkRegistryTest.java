@@ -107,6 +107,57 @@ class ZkRegistryTest extends ZkTestSupport {
     }
 
     @Test
+    void aRegistrationIssuedInALostSessionIsNotAppliedInTheNextOne() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = open(namespace, HELD_CREATE_TTL, states);
+        get(a.registry().register("warm-up", inst("x", "a:1"), false));
+        loseSessionWhileServerDown(states);
+        // Curator holds the create while disconnected and sends it once the new session is there
+        java.util.concurrent.CompletableFuture<BackendRegistration> reg =
+                a.registry().register("svc", inst("i-1", "a:1"), true);
+        server.restartServer();
+        assertThat(failure(reg)).isInstanceOf(io.coordkit.SessionLostException.class);
+        awaitStates(states, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED);
+        assertThat(rawClient().exists(base() + "/registry/svc/instance~i-1", false)).isNull();
+        // the core's renewal now succeeds, and deregistering removes it
+        BackendRegistration r = get(a.registry().register("svc", inst("i-1", "a:1"), true));
+        assertThat(get(a.registry().instances("svc"))).containsExactly(inst("i-1", "a:1"));
+        get(r.deregister());
+        assertThat(get(a.registry().instances("svc"))).isEmpty();
+    }
+
+    @Test
+    void anEntryInAnotherFormatIsSkipped() throws Exception {
+        ZkSession a = open();
+        ZkSession watcher = open();
+        get(a.registry().register("svc", inst("i-1", "a:1"), false));
+        rawClient().create(base() + "/registry/svc/instance~alien", new byte[] {9, 9},
+                org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE, org.apache.zookeeper.CreateMode.PERSISTENT);
+        assertThat(get(a.registry().instances("svc"))).containsExactly(inst("i-1", "a:1"));
+        List<List<ServiceInstance>> calls = new CopyOnWriteArrayList<>();
+        closeLater(watcher.registry().watch("svc", calls::add));
+        await().atMost(PATIENCE).until(() -> calls.size() == 1);
+        assertThat(calls.get(0)).containsExactly(inst("i-1", "a:1"));
+    }
+
+    @Test
+    void metadataTooLargeForANodeFailsTheRegistrationOnly() {
+        Recorder states = new Recorder();
+        ZkSession a = open(states);
+        // 80 000 entries of 6 bytes: 480 KB as NAM-4 counts, but 8 bytes of lengths each make it 1.1 MB
+        Map<String, String> md = new java.util.HashMap<>();
+        for (int i = 0; i < 80_000; i++) {
+            md.put(String.format("k%05d", i), "");
+        }
+        Throwable t = failure(a.registry().register("svc", new ServiceInstance("i-1", "a:1", md), false));
+        assertThat(t).isInstanceOf(CoordinationException.class).hasMessageContaining("bytes");
+        Throwable e = failure(a.elections().join("e", "c", md, new ZkElectionsTest.Told()));
+        assertThat(e).isInstanceOf(CoordinationException.class).hasMessageContaining("bytes");
+        assertThat(get(a.registry().instances("svc"))).isEmpty();
+        assertThat(states.states).as("the connection was not dropped").isEmpty();
+    }
+
+    @Test
     void aWatchSeesTheMembershipAtOnceAndAfterChanges() {
         ZkSession a = open();
         ZkSession b = open();

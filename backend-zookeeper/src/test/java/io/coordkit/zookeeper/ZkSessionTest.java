@@ -11,6 +11,8 @@ import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.CoordinationProvider;
 import io.coordkit.spi.Endpoint;
 import io.coordkit.spi.EngineStatus;
+import io.coordkit.spi.LockKind;
+import io.coordkit.spi.LockRequest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -173,6 +175,58 @@ class ZkSessionTest extends ZkTestSupport {
         get(a.kv().put("k", new byte[] {1}));
         assertThat(get(b.kv().get("k"))).isEmpty();
         assertThat(get(b.kv().list(""))).isEmpty();
+    }
+
+    @Test
+    void aNestedNamespaceDoesNotOverlapItsParentsNames() {
+        // namespace "x/config" + key "k" and namespace "x" + key "config/k" once shared a node (NAM-7);
+        // the same for every area: locks, rwlocks, semaphores, registry, elections
+        String x = "x-" + namespace;
+        ZkSession parent = open(x, TTL, new Recorder());
+        ZkSession[] nested = new ZkSession[6];
+        String[] areas = {"config", "locks", "rwlocks", "semaphores", "registry", "elections"};
+        for (int i = 0; i < areas.length; i++) {
+            nested[i] = open(x + "/" + areas[i], TTL, new Recorder());
+        }
+        get(parent.kv().put("config/k", new byte[] {1}));
+        assertThat(get(nested[0].kv().get("k"))).isEmpty();
+        get(nested[0].kv().put("k", new byte[] {2}));
+        assertThat(get(parent.kv().get("config/k")).map(v -> v.value()[0])).contains((byte) 1);
+        assertThat(get(parent.kv().list(""))).hasSize(1);
+
+        LockKind[] kinds = {LockKind.EXCLUSIVE, LockKind.WRITE, LockKind.SEMAPHORE};
+        for (int i = 0; i < kinds.length; i++) {
+            LockRequest inParent = new LockRequest(areas[i + 1] + "/l", kinds[i], 1, Duration.ZERO);
+            LockRequest inNested = new LockRequest("l", kinds[i], kinds[i] == LockKind.SEMAPHORE ? 2 : 1,
+                    Duration.ZERO);
+            assertThat(get(parent.locks().acquire(inParent, () -> { }))).as(kinds[i] + " in x").isPresent();
+            assertThat(get(nested[i + 1].locks().acquire(inNested, () -> { })))
+                    .as(kinds[i] + " in x/" + areas[i + 1] + " is another lock").isPresent();
+        }
+
+        get(parent.registry().register("registry/svc", ServiceInstance.of("i", "p:1"), false));
+        get(nested[4].registry().register("svc", ServiceInstance.of("i", "n:1"), false));
+        assertThat(get(nested[4].registry().instances("svc"))).containsExactly(ServiceInstance.of("i", "n:1"));
+        assertThat(get(parent.registry().instances("registry/svc"))).containsExactly(ServiceInstance.of("i", "p:1"));
+
+        ZkElectionsTest.Told tp = new ZkElectionsTest.Told();
+        ZkElectionsTest.Told tn = new ZkElectionsTest.Told();
+        get(parent.elections().join("elections/e", "c", Map.of(), tp));
+        get(nested[5].elections().join("e", "c", Map.of(), tn));
+        await().atMost(PATIENCE).until(() -> tp.elected.size() == 1 && tn.elected.size() == 1);
+    }
+
+    @Test
+    void credentialsOfANestedNamespaceLeaveTheParentDirectoryShared() {
+        String x = "x-" + namespace;
+        ZkSession alice = open(spec(x + "/a", TTL, Optional.of(new Credentials("alice", "secret-a"))),
+                new Recorder());
+        get(alice.kv().put("k", new byte[0]));
+        // /coordkit/x-… is only a directory of namespaces: bob can have one next to alice's, and namespace x
+        ZkSession bob = open(spec(x + "/b", TTL, Optional.of(new Credentials("bob", "secret-b"))), new Recorder());
+        get(bob.kv().put("k", new byte[0]));
+        ZkSession carol = open(spec(x, TTL, Optional.of(new Credentials("carol", "secret-c"))), new Recorder());
+        get(carol.kv().put("a/k", new byte[0]));
     }
 
     @Test

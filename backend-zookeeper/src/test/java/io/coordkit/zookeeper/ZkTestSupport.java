@@ -39,6 +39,12 @@ abstract class ZkTestSupport {
     /** How long a test waits for something asynchronous (far above any expected time). */
     static final Duration PATIENCE = Duration.ofSeconds(20);
 
+    /**
+     * TTL for tests of a create held by Curator while disconnected: Curator holds it for min(connect timeout,
+     * TTL), here the 5 s connect timeout, which leaves time for the restarted server to open the next session.
+     */
+    static final Duration HELD_CREATE_TTL = Duration.ofSeconds(6);
+
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     static EmbeddedZooKeeper server;
@@ -157,6 +163,15 @@ abstract class ZkTestSupport {
         }
     }
 
+    /**
+     * Stops the server and waits until the client gave its session up (LOST, by Curator's simulated expiry).
+     * The server, restarted, still keeps the session until its own timeout.
+     */
+    static void loseSessionWhileServerDown(Recorder states) {
+        server.stopServer();
+        await().atMost(PATIENCE).until(() -> states.states.contains(SessionState.LOST));
+    }
+
     /** Waits until the recorder has seen exactly these states. */
     static void awaitStates(Recorder r, SessionState... states) {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(r.states).containsExactly(states));
@@ -177,6 +192,6 @@ abstract class ZkTestSupport {
 
     /** @return the root node of this test's namespace */
     String base() {
-        return Paths.ROOT + "/" + namespace;
+        return new Paths(namespace).base();
     }
 }

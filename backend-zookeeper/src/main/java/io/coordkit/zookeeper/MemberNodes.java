@@ -1,0 +1,254 @@
+package io.coordkit.zookeeper;
+
+import io.coordkit.CoordinationException;
+import io.coordkit.SessionLostException;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+
+/**
+ * Ephemeral member nodes named by the caller: registry instances and election candidates. Shared by
+ * {@link ZkRegistry} and {@link ZkElections}.
+ *
+ * <p>{@link #create} makes the node, judging an existing node of the same name by its ephemeral owner:
+ * <ul>
+ *   <li>a node of this coordinator's current session left by an earlier create whose answer was lost in a
+ *   connection drop (and that nobody claims) is taken over;</li>
+ *   <li>a node of one of this coordinator's former (lost) sessions is deleted and created again, if the caller
+ *   allows it;</li>
+ *   <li>anything else is refused with the caller's message.</li>
+ * </ul>
+ *
+ * A path is <em>claimed</em> from the start of a create until its {@link Claim} is released (or the create
+ * failed, or the session was lost).
+ * A create that ended in a connection drop may still have made its node: the path is remembered and, on the
+ * next reconnect, its node is deleted unless a claim exists by then ({@link #reconnected()}); a new create of
+ * the path first forgets it, and can take the node over.
+ *
+ * <p>A create issued in one session can be applied by the server in the next one (Curator holds background
+ * operations while disconnected and sends them on the new handle). Its node would then belong to a session
+ * that never asked for it: such a node is deleted and the create fails with {@link SessionLostException}.
+ */
+final class MemberNodes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemberNodes.class);
+    private static final int MAX_ROUNDS = 8;
+
+    private final ZkSession session;
+    private final CuratorFramework curator;
+    /** Paths with a create in flight or a live member of the current session, with their claims. */
+    private final Map<String, Set<Claim>> claims = new ConcurrentHashMap<>();
+    /** Nodes whose create ended in a connection drop: removed once the connection is back, unless claimed. */
+    private final Set<String> maybeOrphaned = ConcurrentHashMap.newKeySet();
+
+    MemberNodes(ZkSession session) {
+        this.session = session;
+        this.curator = session.curator();
+    }
+
+    /** A path claimed by a create and then by the member it made. */
+    final class Claim {
+        private final String path;
+        private volatile Stat stat;
+
+        private Claim(String path) {
+            this.path = path;
+            claims.compute(path, (p, set) -> {
+                Set<Claim> s = set != null ? set : ConcurrentHashMap.newKeySet();
+                s.add(this);
+                return s;
+            });
+        }
+
+        /** @return the stat of the node made */
+        Stat stat() {
+            return stat;
+        }
+
+        /** Ends the claim (the member ended); idempotent, and without effect once the session was lost. */
+        void release() {
+            claims.computeIfPresent(path, (p, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
+        }
+
+        private boolean isOnly() {
+            Set<Claim> set = claims.get(path);
+            return set != null && set.size() == 1 && set.contains(this);
+        }
+    }
+
+    /**
+     * Creates a member node and claims its path; the caller releases the claim when the member ends.
+     *
+     * @param path          the node
+     * @param data          its data
+     * @param replaceFormer whether a node of one of this coordinator's lost sessions is replaced
+     * @param what          the operation and object, for messages
+     * @param refusal       the failure message for a node held by someone else, given its owner
+     * @return the claim, with the stat of the node now held, owned by the session that issued the create
+     */
+    CompletableFuture<Claim> create(String path, byte[] data, boolean replaceFormer, String what,
+                                    LongFunction<String> refusal) {
+        Claim claim = new Claim(path);
+        boolean leftByUs = maybeOrphaned.remove(path);
+        CompletableFuture<Claim> result = new CompletableFuture<>();
+        attempt(path, data, replaceFormer, leftByUs, claim, what, refusal, 0).whenComplete((stat, t) -> {
+            if (t != null) {
+                claim.release();
+                if (Errors.isUnavailable(t)) {
+                    maybeOrphaned.add(path);
+                }
+                result.completeExceptionally(Errors.unwrap(t));
+            } else {
+                claim.stat = stat;
+                result.complete(claim);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * The session was lost: its nodes are gone (or will be), nothing to clean up; the claims of its creates and
+     * members are void (a create in flight fails, its node not being of the current session).
+     */
+    void lost() {
+        claims.clear();
+        maybeOrphaned.clear();
+    }
+
+    /** The connection is back: deletes the nodes left by lost create answers that nobody claimed since. */
+    void reconnected() {
+        for (String path : maybeOrphaned) {
+            removeOrphan(path);
+        }
+    }
+
+    private CompletableFuture<Stat> attempt(String path, byte[] data, boolean replaceFormer, boolean leftByUs,
+                                            Claim claim, String what, LongFunction<String> refusal, int round) {
+        if (round >= MAX_ROUNDS) {
+            return Async.failed(new CoordinationException(what + " failed: the node kept changing owner"));
+        }
+        long issuedIn = session.tracker().sessionId();
+        return Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
+                        .withMode(CreateMode.EPHEMERAL).inBackground(cb, ex).forPath(path, data))
+                .thenCompose(e -> switch (Async.code(e)) {
+                    case OK -> made(path, e.getStat(), issuedIn, what);
+                    case NODEEXISTS -> stat(path, what).thenCompose(s -> existing(path, data, s, replaceFormer,
+                            leftByUs, claim, what, refusal, round));
+                    default -> Async.failed(Errors.of(e, what));
+                });
+    }
+
+    private CompletableFuture<Stat> existing(String path, byte[] data, Stat stat, boolean replaceFormer,
+                                             boolean leftByUs, Claim claim, String what,
+                                             LongFunction<String> refusal, int round) {
+        if (stat == null) {
+            return attempt(path, data, replaceFormer, leftByUs, claim, what, refusal, round + 1); // gone meanwhile
+        }
+        long owner = stat.getEphemeralOwner();
+        SessionTracker tracker = session.tracker();
+        long current = tracker.sessionId();
+        if (owner == current && leftByUs && claim.isOnly()) {
+            // ours, left by an earlier create whose answer was lost in a connection drop: take it over
+            return session.ops().setData(path, data, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
+                case OK -> made(path, e.getStat(), current, what);
+                case BADVERSION, NONODE -> attempt(path, data, replaceFormer, leftByUs, claim, what, refusal,
+                        round + 1);
+                default -> Async.failed(Errors.of(e, what));
+            });
+        }
+        if (replaceFormer && owner != 0 && tracker.isFormerSession(owner)) {
+            LOG.info("{}: replacing the node left by the lost session 0x{}", what, Long.toHexString(owner));
+            return delete(path, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
+                case OK, NONODE, BADVERSION -> attempt(path, data, replaceFormer, leftByUs, claim, what, refusal,
+                        round + 1);
+                default -> Async.failed(Errors.of(e, what));
+            });
+        }
+        return Async.failed(new CoordinationException(refusal.apply(owner)));
+    }
+
+    /** Checks that a node just made or taken over belongs to the session that asked for it. */
+    private CompletableFuture<Stat> made(String path, Stat stat, long issuedIn, String what) {
+        if (stat != null && stat.getEphemeralOwner() == issuedIn && !session.tracker().isFormerSession(issuedIn)) {
+            return CompletableFuture.completedFuture(stat);
+        }
+        // Curator passes the stat of every create and setData. A node of another session than the one that
+        // asked was applied after that session was lost, in its successor; a node of a session lost by now
+        // would be granted across the loss
+        int version = stat == null ? -1 : stat.getVersion();
+        return delete(path, version, what).handle((e, t) -> {
+            throw stat == null
+                    ? new CoordinationException(what + " failed: no stat for the node made; it was deleted again")
+                    : new SessionLostException(what + " failed: the session 0x" + Long.toHexString(issuedIn)
+                    + " was lost before the node was made (by session 0x"
+                    + Long.toHexString(stat.getEphemeralOwner()) + "); it was deleted again");
+        });
+    }
+
+    /** Deletes a node left by a create whose answer was lost, unless a create or member claims it by now. */
+    private void removeOrphan(String path) {
+        String what = "clean-up of " + path;
+        stat(path, what).thenCompose(s -> {
+            // checked after the stat: a claim made before it answered may have taken the node over
+            if (s == null || s.getEphemeralOwner() != session.tracker().sessionId() || claims.containsKey(path)) {
+                maybeOrphaned.remove(path);
+                return CompletableFuture.completedFuture(null);
+            }
+            // at its version: a take-over since the stat changed it, and the delete fails
+            return delete(path, s.getVersion(), what).thenAccept(e -> maybeOrphaned.remove(path));
+        }).whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.debug("{} failed ({}); trying again on the next reconnect", what, t.toString());
+            }
+        });
+    }
+
+    /**
+     * Deletes a member's node if it is still the one the member made (same czxid) and belongs to this
+     * coordinator (its current or a former session).
+     *
+     * @param path  the node
+     * @param czxid its creation zxid
+     * @param what  the operation, for messages
+     * @return completes once deleted, or found gone or not ours
+     */
+    CompletableFuture<Void> deleteIfOurs(String path, long czxid, String what) {
+        return stat(path, what).thenCompose(s -> {
+            if (s == null || s.getCzxid() != czxid || !ours(s.getEphemeralOwner())) {
+                return CompletableFuture.<Void>completedFuture(null); // gone, or not ours any more
+            }
+            return delete(path, s.getVersion(), what).thenApply(e -> {
+                if (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE) {
+                    throw Errors.of(e, what);
+                }
+                return null;
+            });
+        });
+    }
+
+    private boolean ours(long owner) {
+        SessionTracker tracker = session.tracker();
+        return owner == tracker.sessionId() || (owner != 0 && tracker.isFormerSession(owner));
+    }
+
+    private CompletableFuture<Stat> stat(String path, String what) {
+        return session.ops().stat(path, what);
+    }
+
+    private CompletableFuture<CuratorEvent> delete(String path, int version, String what) {
+        return session.ops().delete(path, version, what);
+    }
+}
