@@ -13,7 +13,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code zookeeper://[user:password@]host[:port][,host[:port]...][/namespace][?options]}: a ZooKeeper
- *   ensemble (default port 2181). With a user and password, the client authenticates with the {@code digest}
+ *   ensemble (default port 2181). With a user and password (a password alone is refused), the client
+ *   authenticates with the {@code digest}
  *   scheme and creates every node with {@code CREATOR_ALL} ACLs.</li>
  *   <li>{@code embedded:[/namespace][?options]}: starts an in-process ZooKeeper server
  *   ({@link EmbeddedZooKeeper}) for this coordinator alone; closing the coordinator stops it and deletes its
@@ -53,6 +54,10 @@ public final class ZooKeeperProvider implements CoordinationProvider {
 
     @Override
     public BackendSession connect(ConnectionSpec spec, SessionEvents events) {
+        if (spec.credentials().filter(c -> c.username().isEmpty()).isPresent()) {
+            throw new IllegalArgumentException("credentials: ZooKeeper's digest authentication needs a user name "
+                    + "(zookeeper://user:password@host/...), " + spec.uri() + " gives a password only");
+        }
         if (EMBEDDED_SCHEME.equals(spec.scheme())) {
             EmbeddedZooKeeper server = new EmbeddedZooKeeper();
             try {

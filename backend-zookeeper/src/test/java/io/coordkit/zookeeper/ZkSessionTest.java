@@ -89,6 +89,19 @@ class ZkSessionTest extends ZkTestSupport {
     }
 
     @Test
+    void aPasswordWithoutUserIsRefusedBeforeAnyConnection() throws Exception {
+        int port = deadPort(); // nothing listens: an attempt to connect would end in BackendUnavailableException
+        String uri = "zookeeper://:***@127.0.0.1:" + port + "/x";
+        ConnectionSpec spec = new ConnectionSpec(uri, "zookeeper", List.of(new Endpoint("127.0.0.1", port)), "x",
+                TTL, OP_TIMEOUT, Duration.ofMillis(700), Optional.of(new Credentials("", "pw")), Map.of());
+        assertThatThrownBy(() -> new ZooKeeperProvider().connect(spec, s -> { }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("credentials")
+                .hasMessageContaining("user name")
+                .hasMessageNotContaining("pw");
+    }
+
+    @Test
     void ttlsFromOneSecondToTenMinutesAreGrantedAsAsked() throws Exception {
         assertThat(open(namespace, Duration.ofSeconds(1), new Recorder()).zooKeeper().getSessionTimeout())
                 .isEqualTo(1000);
