@@ -196,7 +196,7 @@ public abstract class FailoverChecks extends TckSuite {
                     .isPresent();
             long lateToken = actor.writeToken("fov2", "late");
             FencedResource.Write late = resource.write("actor", lateToken, "late write");
-            r.note("late write of the resumed client: " + late);
+            r.note("late write of the resumed client (time from the freeze): " + late.describe(t0));
             assertThat(late.accepted()).as("FOV-2: a write with the old token %d after the new holder's is refused by "
                     + "the fenced resource", lateToken).isFalse();
             long newTerm = candidate.leadership().map(LeaderInfo::term).orElse(-1L);
