@@ -59,9 +59,17 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
     CompletableFuture<Void> join() {
         long gen;
         synchronized (this) {
+            if (ended) {
+                return CompletableFuture.completedFuture(null); // ended meanwhile (lost session, close): not re-made
+            }
             gen = ++generation;
         }
         coordinator.bind(this);
+        synchronized (this) {
+            if (ended) {
+                coordinator.unbind(this); // ended between the check and the bind
+            }
+        }
         ElectionBackend.CandidacyListener events = new ElectionBackend.CandidacyListener() {
             @Override
             public void elected(LeaderInfo leadership) {
@@ -156,8 +164,10 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
     public void sessionChanged(SessionState state) {
         switch (state) {
             case SUSPENDED -> revoke(RevocationReason.SESSION_SUSPENDED, false);
-            case RECONNECTED -> recheck();
-            case LOST, CONNECTED -> revoke(RevocationReason.SESSION_LOST, true);
+            // CONNECTED reaches only a candidacy that joined while the session was lost (every other one ended
+            // on the LOST before it): ask the engine whether it leads, as after RECONNECTED
+            case RECONNECTED, CONNECTED -> recheck();
+            case LOST -> revoke(RevocationReason.SESSION_LOST, true);
             default -> {
             }
         }
@@ -200,8 +210,12 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             b = backend;
             gen = generation;
         }
-        coordinator.calls().read("check leadership in election '" + election + "'", b::currentLeadership)
-                .thenAccept(now -> now.ifPresent(leadership -> onElected(gen, leadership)));
+        try {
+            coordinator.calls().read("check leadership in election '" + election + "'", b::currentLeadership)
+                    .thenAccept(now -> now.ifPresent(leadership -> onElected(gen, leadership)));
+        } catch (IllegalStateException closing) {
+            // the coordinator is closing (this runs within a session change, which must go on for the others)
+        }
     }
 
     @Override
@@ -270,6 +284,8 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
                         + "ended, its withdrawal is retried in the background", e);
             }
         }
+        // join() does nothing if the candidacy ended while the withdrawal ran (lost session, close): a candidacy
+        // that ended is never re-made (ELE-7)
         try {
             Calls.await(join());
         } catch (CoordinationException e) {

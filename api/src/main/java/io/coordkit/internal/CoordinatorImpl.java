@@ -325,6 +325,8 @@ final class CoordinatorImpl implements Coordinator {
         /** Guarded by this. */
         private long delayMs = FIRST_DELAY_MS;
         private boolean running;
+        /** The release succeeded or was given up: never run again. */
+        private boolean done;
         private java.util.concurrent.ScheduledFuture<?> timer;
 
         Cleanup(String what, Supplier<CompletableFuture<Void>> release, long epoch) {
@@ -334,7 +336,7 @@ final class CoordinatorImpl implements Coordinator {
         }
 
         synchronized void schedule() {
-            if (closed.get()) {
+            if (closed.get() || done) {
                 return;
             }
             try {
@@ -356,8 +358,10 @@ final class CoordinatorImpl implements Coordinator {
             run();
         }
 
+        /** Stops for good: the release succeeded, or the session that held the thing is gone. */
         void cancel() {
             synchronized (this) {
+                done = true;
                 if (timer != null) {
                     timer.cancel(false);
                 }
@@ -367,20 +371,20 @@ final class CoordinatorImpl implements Coordinator {
 
         private void run() {
             synchronized (this) {
-                if (running) {
+                if (running || done) {
                     return;
                 }
                 running = true;
             }
             if (sessionGone(epoch)) {
-                pendingCleanups.remove(this);
+                cancel();
                 return;
             }
             CompletableFuture<Void> attempt;
             try {
                 attempt = calls.release("retried " + what, release);
             } catch (IllegalStateException closedNow) {
-                pendingCleanups.remove(this);
+                cancel();
                 return;
             }
             attempt.whenComplete((v, e) -> {
@@ -388,10 +392,10 @@ final class CoordinatorImpl implements Coordinator {
                     running = false;
                 }
                 if (e == null) {
-                    pendingCleanups.remove(this);
+                    cancel();
                     LOG.info("{} on {} succeeded on retry", what, spec.uri());
                 } else if (sessionGone(epoch)) {
-                    pendingCleanups.remove(this);
+                    cancel();
                 } else {
                     LOG.debug("{} on {} failed again: {}", what, spec.uri(), Calls.unwrap(e).getMessage());
                     schedule();
@@ -408,9 +412,10 @@ final class CoordinatorImpl implements Coordinator {
 
     /**
      * Applies a state change reported by the backend, keeping the machine of {@link SessionState} whatever the
-     * backend sends: a CONNECTED that does not follow LOST means a new session, so LOST is applied first; a
-     * RECONNECTED that does not follow SUSPENDED and a SUSPENDED after LOST are dropped; nothing is applied
-     * once the coordinator is closing.
+     * backend sends: a CONNECTED that does not follow LOST means a new session, so LOST is applied first; a LOST
+     * while connected is preceded by SUSPENDED (LOST only ever follows SUSPENDED); a RECONNECTED that does not
+     * follow SUSPENDED and a SUSPENDED after LOST are dropped; nothing is applied once the coordinator is
+     * closing.
      */
     private void apply(SessionState next) {
         synchronized (stateLock) {
@@ -424,6 +429,7 @@ final class CoordinatorImpl implements Coordinator {
                     if (previous != SessionState.LOST) {
                         LOG.warn("session of {}: the backend reported CONNECTED in {}: a new session, so the old "
                                 + "one counts as LOST", spec.uri(), previous);
+                        previous = suspendIfConnected(previous);
                         change(previous, SessionState.LOST);
                         previous = SessionState.LOST;
                     }
@@ -442,6 +448,7 @@ final class CoordinatorImpl implements Coordinator {
                     if (previous == SessionState.LOST) {
                         return;
                     }
+                    previous = suspendIfConnected(previous);
                 }
                 default -> {
                     return;
@@ -449,6 +456,15 @@ final class CoordinatorImpl implements Coordinator {
             }
             change(previous, next);
         }
+    }
+
+    /** Called with stateLock held: applies SUSPENDED first if the session is connected, so LOST follows it. */
+    private SessionState suspendIfConnected(SessionState previous) {
+        if (previous.isUsable()) {
+            change(previous, SessionState.SUSPENDED);
+            return SessionState.SUSPENDED;
+        }
+        return previous;
     }
 
     /** Called with stateLock held. */

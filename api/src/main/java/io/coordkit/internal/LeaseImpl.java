@@ -35,13 +35,14 @@ final class LeaseImpl implements LockLease, CoordinatorImpl.SessionBound {
     }
 
     /**
-     * Sets the first state from the session's state at the moment the lease was bound. A lease that starts
-     * {@code LOST} because its session was lost while it was being granted is still released on the engine: the
-     * backend may have granted it in the new session, where nothing else would ever release it.
+     * Sets the first state from the session's state at the moment the lease was bound. A lease granted across a
+     * lost session, or while the session is lost, starts {@code LOST} (nobody can say which session it belongs
+     * to) and is released on the engine: the backend may have granted it in the new session, where nothing else
+     * would ever release it.
      */
     void start(SessionState session, boolean alreadyLost) {
         if (alreadyLost || session == SessionState.LOST) {
-            if (transition(LeaseState.LOST) && alreadyLost) {
+            if (transition(LeaseState.LOST)) {
                 coordinator.releaseInBackground("release " + description + " granted across a lost session",
                         backend::release);
             }
@@ -93,7 +94,7 @@ final class LeaseImpl implements LockLease, CoordinatorImpl.SessionBound {
         switch (session) {
             case SUSPENDED -> transitionFrom(LeaseState.HELD, LeaseState.SUSPENDED);
             case RECONNECTED -> transitionFrom(LeaseState.SUSPENDED, LeaseState.HELD);
-            case LOST, CONNECTED -> transition(LeaseState.LOST); // CONNECTED here means a new session
+            case LOST -> transition(LeaseState.LOST); // the core applies LOST before every new session
             default -> {
             }
         }

@@ -92,9 +92,10 @@ final class LockImpl implements DistributedLock {
         }), lease -> lease.ifPresent(LockLease::close));
     }
 
-    /** A lease granted after the caller gave up is released at once (SPI-8). */
+    /** A lease granted after the caller gave up is released at once, and again until that succeeds (SPI-8). */
     private void releaseOrphan(BackendLease lease) {
-        lease.release().exceptionally(e -> null);
+        coordinator.releaseInBackground("release " + describe() + ", granted after the caller gave up",
+                lease::release);
     }
 
     @Override

@@ -66,7 +66,9 @@ final class RegistrationImpl implements Registration, CoordinatorImpl.SessionBou
                 renewing = false;
                 return;
             }
-            if (state != SessionState.CONNECTED || current != null || renewing) {
+            // A new session, or a session back after a registration that has none yet (it was registered in a
+            // session lost meanwhile, and the new one was suspended when it was bound): register again.
+            if (!state.isUsable() || current != null || renewing) {
                 return;
             }
             renewing = true;

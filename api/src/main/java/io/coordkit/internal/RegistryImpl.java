@@ -39,7 +39,9 @@ final class RegistryImpl implements ServiceRegistry {
                 .once("register '" + instance.id() + "' in service '" + service + "'",
                         coordinator.calls().operationTimeout(),
                         () -> coordinator.backend().registry().register(service, instance, false),
-                        late -> late.deregister().exceptionally(e -> null));
+                        late -> coordinator.releaseInBackground("deregister '" + instance.id()
+                                + "' from service '" + service + "', registered after the caller gave up",
+                                late::deregister));
         return Calls.relay(attempt, backendRegistration -> {
             RegistrationImpl r = new RegistrationImpl(coordinator, service, instance, backendRegistration);
             // Read under the lock session changes are applied with: a CONNECTED applied after this reaches r

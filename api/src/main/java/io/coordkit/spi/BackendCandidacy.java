@@ -17,9 +17,11 @@ public interface BackendCandidacy {
     CompletableFuture<Optional<LeaderInfo>> currentLeadership();
 
     /**
-     * Removes the candidacy from the engine. Called at most once by the core.
+     * Removes the candidacy from the engine. The core calls it again after a failed attempt (also one that timed
+     * out and may have succeeded), so it must be idempotent.
      *
-     * @return completes when removed; a candidacy already gone counts as removed
+     * @return completes when removed; a candidacy already gone, also because the session that held it is gone,
+     *         counts as removed
      */
     CompletableFuture<Void> withdraw();
 }

@@ -13,9 +13,11 @@ public interface BackendLease {
     long fencingToken();
 
     /**
-     * Releases the lease on the engine. Called at most once by the core.
+     * Releases the lease on the engine. The core calls it again after a failed attempt (also one that timed out
+     * and may have succeeded), so it must be idempotent.
      *
-     * @return completes when released; a lease already gone counts as released
+     * @return completes when released; a lease already gone, also because the session that held it is gone,
+     *         counts as released
      */
     CompletableFuture<Void> release();
 }

@@ -11,7 +11,8 @@ import io.coordkit.session.SessionState;
  *
  * <p>The core keeps the machine of {@link SessionState} whatever it is told: a {@code CONNECTED} that does not
  * follow {@code LOST} is taken as a new session (the core applies {@code LOST} first, so that leases are lost and
- * registrations made again); a {@code RECONNECTED} that does not follow {@code SUSPENDED}, and a
+ * registrations made again); a {@code LOST} while connected is preceded by {@code SUSPENDED}, so that the
+ * application always sees LOST after SUSPENDED; a {@code RECONNECTED} that does not follow {@code SUSPENDED}, and a
  * {@code SUSPENDED} after {@code LOST}, are dropped; nothing is applied once the coordinator is closing.
  */
 @FunctionalInterface

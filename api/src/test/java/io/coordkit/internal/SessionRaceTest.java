@@ -39,8 +39,12 @@ class SessionRaceTest {
     private FakeBackend b;
 
     private void open(CircuitBreakerOptions breaker) {
+        open(breaker, Duration.ofMillis(300));
+    }
+
+    private void open(CircuitBreakerOptions breaker, Duration operationTimeout) {
         c = Coordinators.builder("fake://h1:1/ns")
-                .operationTimeout(Duration.ofMillis(300))
+                .operationTimeout(operationTimeout)
                 .retry(new RetryOptions(1, Duration.ofMillis(10), Duration.ofMillis(10)))
                 .circuitBreaker(breaker)
                 .connect();
@@ -137,6 +141,41 @@ class SessionRaceTest {
     }
 
     @Test
+    void resignDuringWhichTheSessionIsLostDoesNotJoinAgain() throws Exception {
+        open(CircuitBreakerOptions.disabled(), Duration.ofSeconds(10));
+        List<String> events = new CopyOnWriteArrayList<>();
+        Candidate cand = c.elections().election("e").join("c1", Map.of(), recording(events));
+        b.candidateListeners.get("c1").elected(new LeaderInfo("c1", Map.of(), 1));
+        await().until(cand::isLeader);
+        b.hangingOps.add("withdraw");
+        CompletableFuture<Void> resigning = CompletableFuture.runAsync(cand::resign);
+        await().until(() -> b.hanging.size() == 1);
+        b.emit(SessionState.LOST); // while the withdrawal is under way: the candidacy ends (ELE-7)
+        b.emit(SessionState.CONNECTED);
+        await().until(() -> c.sessionState() == SessionState.CONNECTED);
+        b.hanging.get(0).complete(null);
+        resigning.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(b.count("join")).isEqualTo(1); // not re-made in the new session
+        assertThat(cand.isLeader()).isFalse();
+        await().untilAsserted(() -> assertThat(events).containsExactly("elected 1", "revoked RESIGNED",
+                "revoked SESSION_LOST"));
+    }
+
+    @Test
+    void aCandidateThatJoinsWhileTheSessionIsLostLivesOnInTheNewSession() {
+        open();
+        b.emit(SessionState.LOST);
+        await().until(() -> c.sessionState() == SessionState.LOST);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Candidate cand = c.elections().election("e").join("c1", Map.of(), recording(events));
+        b.leadershipOnRecheck = Optional.of(new LeaderInfo("c1", Map.of(), 7));
+        b.emit(SessionState.CONNECTED); // the new session, in which the engine recorded the candidacy
+        await().until(cand::isLeader);
+        assertThat(b.count("withdraw")).isZero();
+        await().untilAsserted(() -> assertThat(events).containsExactly("elected 7"));
+    }
+
+    @Test
     void aCandidacyRecordedAcrossALostSessionIsWithdrawn() {
         open();
         b.hangingOps.add("join");
@@ -198,6 +237,21 @@ class SessionRaceTest {
     }
 
     @Test
+    void aLeaseGrantedWhileTheSessionIsLostIsLostAndReleasedOnTheEngine() {
+        open();
+        b.emit(SessionState.LOST);
+        await().until(() -> c.sessionState() == SessionState.LOST);
+        b.grantLocksLate = true;
+        var pending = c.locks().lock("l").acquireAsync(Duration.ofSeconds(5));
+        await().until(() -> b.lateGrants.size() == 1);
+        long token = b.nextToken();
+        b.heldLocks.put("EXCLUSIVE/l", token); // granted by the next session, which the core has not seen yet
+        b.lateGrants.get(0).complete(Optional.of(b.lease("EXCLUSIVE/l", token)));
+        assertThat(pending.join().state()).isEqualTo(LeaseState.LOST);
+        await().untilAsserted(() -> assertThat(b.heldLocks).isEmpty());
+    }
+
+    @Test
     void somethingBoundStartsFromTheStateAndThenSeesEveryLaterChange() {
         open();
         CoordinatorImpl impl = (CoordinatorImpl) c;
@@ -237,6 +291,27 @@ class SessionRaceTest {
         r.sessionChanged(SessionState.CONNECTED);
         r.sessionChanged(SessionState.CONNECTED); // the caller's thread and the session's both saw it
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> b.count("register") == 2);
+    }
+
+    @Test
+    void aRegistrationGrantedAcrossALostSessionIsMadeAgainWhenASuspendedNewSessionComesBack() {
+        open(CircuitBreakerOptions.disabled(), Duration.ofSeconds(10));
+        b.hangingOps.add("register");
+        CompletableFuture<Registration> registering = c.registry().registerAsync("svc",
+                ServiceInstance.of("i1", "h:1"));
+        await().until(() -> b.hanging.size() == 1);
+        b.emit(SessionState.LOST);
+        b.emit(SessionState.CONNECTED);
+        b.emit(SessionState.SUSPENDED);
+        await().until(() -> c.sessionState() == SessionState.SUSPENDED);
+        b.hangingOps.remove("register");
+        @SuppressWarnings("unchecked")
+        CompletableFuture<BackendRegistration> grant = (CompletableFuture<BackendRegistration>) b.hanging.get(0);
+        grant.complete(b.registration("svc", ServiceInstance.of("i1", "h:1"))); // from the lost session
+        Registration reg = registering.join();
+        b.emit(SessionState.RECONNECTED);
+        await().until(() -> b.registerCalls.contains("svc/i1 renewal"));
+        await().until(reg::isRegistered);
     }
 
     @Test
@@ -318,10 +393,26 @@ class SessionRaceTest {
         Registration reg = c.registry().register("svc", ServiceInstance.of("i1", "h:1"));
         LockLease lease = c.locks().lock("l").acquire(Duration.ofSeconds(1));
         b.emit(SessionState.CONNECTED); // a backend that reports a new connection, and with it a new session
-        await().untilAsserted(() -> assertThat(seen).containsExactly(SessionState.LOST, SessionState.CONNECTED));
+        await().untilAsserted(() -> assertThat(seen).containsExactly(SessionState.SUSPENDED, SessionState.LOST,
+                SessionState.CONNECTED));
         assertThat(lease.state()).isEqualTo(LeaseState.LOST);
         await().until(() -> b.registerCalls.contains("svc/i1 renewal"));
         await().until(reg::isRegistered);
+    }
+
+    @Test
+    void lostWhileConnectedIsPrecededBySuspended() {
+        open();
+        List<SessionState> seen = new CopyOnWriteArrayList<>();
+        c.addSessionListener(seen::add);
+        b.emit(SessionState.LOST);
+        b.emit(SessionState.CONNECTED);
+        b.emit(SessionState.SUSPENDED);
+        b.emit(SessionState.RECONNECTED);
+        b.emit(SessionState.LOST);
+        await().untilAsserted(() -> assertThat(seen).containsExactly(SessionState.SUSPENDED, SessionState.LOST,
+                SessionState.CONNECTED, SessionState.SUSPENDED, SessionState.RECONNECTED, SessionState.SUSPENDED,
+                SessionState.LOST));
     }
 
     @Test
@@ -333,7 +424,8 @@ class SessionRaceTest {
         b.emit(SessionState.LOST);
         b.emit(SessionState.SUSPENDED); // after LOST only CONNECTED may come
         b.emit(SessionState.CONNECTED);
-        await().untilAsserted(() -> assertThat(seen).containsExactly(SessionState.LOST, SessionState.CONNECTED));
+        await().untilAsserted(() -> assertThat(seen).containsExactly(SessionState.SUSPENDED, SessionState.LOST,
+                SessionState.CONNECTED));
     }
 
     @Test
