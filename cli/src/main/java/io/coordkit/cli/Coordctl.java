@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -61,6 +62,8 @@ public final class Coordctl implements Callable<Integer> {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Pattern CONNECT_TIMEOUT_IN_URI = Pattern.compile("[?&]connectTimeout=",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern OPERATION_TIMEOUT_IN_URI = Pattern.compile("[?&]operationTimeout=([^&#]*)",
             Pattern.CASE_INSENSITIVE);
 
     @Spec
@@ -178,9 +181,22 @@ public final class Coordctl implements Callable<Integer> {
         if (connectTimeout != null) {
             b.connectTimeout(connectTimeout);
         } else if (!CONNECT_TIMEOUT_IN_URI.matcher(u).find()) {
-            b.connectTimeout(operationTimeout != null ? operationTimeout : DEFAULT_TIMEOUT);
+            b.connectTimeout(operationTimeout != null ? operationTimeout : uriOperationTimeout(u));
         }
         return b.connect();
+    }
+
+    /** @return the URI's operationTimeout if it has a valid one, else {@link #DEFAULT_TIMEOUT} */
+    private static Duration uriOperationTimeout(String uri) {
+        Matcher m = OPERATION_TIMEOUT_IN_URI.matcher(uri);
+        if (m.find()) {
+            try {
+                return Durations.parse(m.group(1));
+            } catch (RuntimeException invalid) {
+                // the library refuses it with a message naming the parameter
+            }
+        }
+        return DEFAULT_TIMEOUT;
     }
 
     /** @return the session TTL given on the command line, or null */

@@ -1,6 +1,7 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
+import io.coordkit.internal.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,6 +22,12 @@ final class CreateCommand extends Subcommand {
 
     @Parameters(index = "1", paramLabel = "VALUE", description = "The value")
     String value;
+
+    @Override
+    void validate() {
+        Validation.name("key", key);
+        Validation.value("value", value);
+    }
 
     @Override
     public Integer call() {

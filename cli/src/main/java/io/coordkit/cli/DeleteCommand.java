@@ -1,6 +1,7 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
+import io.coordkit.internal.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +20,11 @@ final class DeleteCommand extends Subcommand {
 
     @Option(names = "--version", paramLabel = "VERSION", description = "Delete only if the key is at this version")
     Long expectedVersion;
+
+    @Override
+    void validate() {
+        Validation.name("key", key);
+    }
 
     @Override
     public Integer call() {

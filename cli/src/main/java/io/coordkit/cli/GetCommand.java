@@ -2,6 +2,7 @@ package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
 import io.coordkit.config.Versioned;
+import io.coordkit.internal.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +23,11 @@ final class GetCommand extends Subcommand {
     @Option(names = {"-s", "--stat"},
             description = "Print key=KEY, version=VERSION and size=BYTES lines instead of the value")
     boolean stat;
+
+    @Override
+    void validate() {
+        Validation.name("key", key);
+    }
 
     @Override
     public Integer call() {

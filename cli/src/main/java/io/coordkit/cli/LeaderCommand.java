@@ -6,6 +6,7 @@ import io.coordkit.election.Candidate;
 import io.coordkit.election.Election;
 import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
+import io.coordkit.internal.Validation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +59,15 @@ final class LeaderCommand extends Subcommand {
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "Leave (or stop observing) after this long")
     Duration timeout;
+
+    @Override
+    void validate() {
+        Validation.name("name", name);
+        if (id != null) {
+            Validation.segment("candidateId", id);
+        }
+        Validation.metadata("metadata", Metadata.parse(meta, spec.commandLine()));
+    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -2,6 +2,7 @@ package io.coordkit.cli;
 
 import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.Coordinator;
+import io.coordkit.internal.Validation;
 import io.coordkit.lock.LeaseState;
 import io.coordkit.lock.LockLease;
 import picocli.CommandLine.Command;
@@ -57,6 +58,12 @@ final class LockCommand extends Subcommand {
     @Option(names = {"-E", "--conflict-exit-code"}, paramLabel = "CODE", defaultValue = "1",
             description = "Exit code when the lock was not acquired within --wait (default ${DEFAULT-VALUE})")
     int conflictExitCode;
+
+    @Override
+    void validate() {
+        Validation.name("name", name);
+        Validation.waitTime("--wait", wait);
+    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -2,6 +2,7 @@ package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
 import io.coordkit.config.Versioned;
+import io.coordkit.internal.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,6 +25,11 @@ final class LsCommand extends Subcommand {
     @Option(names = {"-l", "--long"},
             description = "Print KEY VERSION VALUE per line (the value escaped to one line)")
     boolean longFormat;
+
+    @Override
+    void validate() {
+        Validation.prefix("prefix", prefix);
+    }
 
     @Override
     public Integer call() {

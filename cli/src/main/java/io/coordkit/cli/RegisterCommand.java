@@ -1,6 +1,7 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
+import io.coordkit.internal.Validation;
 import io.coordkit.naming.Registration;
 import io.coordkit.naming.ServiceInstance;
 import picocli.CommandLine.Command;
@@ -36,6 +37,14 @@ final class RegisterCommand extends Subcommand {
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "Deregister and exit after this long")
     Duration timeout;
+
+    @Override
+    void validate() {
+        Validation.name("service", service);
+        Validation.segment("instance id", id);
+        Validation.address("instance address", address);
+        Validation.metadata("instance metadata", Metadata.parse(meta, spec.commandLine()));
+    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -1,6 +1,7 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
+import io.coordkit.internal.Validation;
 import io.coordkit.naming.ServiceInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,6 +17,11 @@ final class ServicesCommand extends Subcommand {
 
     @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name")
     String service;
+
+    @Override
+    void validate() {
+        Validation.name("service", service);
+    }
 
     @Override
     public Integer call() {

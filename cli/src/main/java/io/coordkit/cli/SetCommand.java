@@ -1,6 +1,7 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
+import io.coordkit.internal.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,6 +27,12 @@ final class SetCommand extends Subcommand {
     @Option(names = "--version", paramLabel = "VERSION",
             description = "Expected current version (compare-and-set); -1 means: only if the key has no value")
     Long expectedVersion;
+
+    @Override
+    void validate() {
+        Validation.name("key", key);
+        Validation.value("value", value);
+    }
 
     @Override
     public Integer call() {

@@ -33,8 +33,19 @@ abstract class Subcommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** @return a coordinator connected with the global options */
+    /**
+     * Checks the command's arguments as the API would (names, ids, values), so that bad input fails with exit 2
+     * and a message naming the argument and the rule before any connection is made. Overridden by commands
+     * that take names.
+     *
+     * @throws IllegalArgumentException naming the argument and the rule it breaks
+     */
+    void validate() {
+    }
+
+    /** @return a coordinator connected with the global options, after {@link #validate()} passed */
     final Coordinator connect() {
+        validate();
         return root.connect();
     }
 

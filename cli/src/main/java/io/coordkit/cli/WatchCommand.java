@@ -4,6 +4,7 @@ import io.coordkit.Coordinator;
 import io.coordkit.Subscription;
 import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.Versioned;
+import io.coordkit.internal.Validation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +40,11 @@ final class WatchCommand extends Subcommand {
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "Exit after this long")
     Duration timeout;
+
+    @Override
+    void validate() {
+        Validation.prefix("prefix", prefix);
+    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -146,6 +146,30 @@ class CoordctlTest {
     }
 
     @Test
+    void badNamesAreRefusedBeforeConnecting() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        // nothing listens there: a command that connected first would end with exit 3, not 2
+        String closed = "zookeeper://127.0.0.1:" + port + "/x";
+        String[][] commands = {
+                {"get", "bad key"}, {"set", "a//b", "v"}, {"create", "/a", "v"}, {"delete", "a/../b"},
+                {"ls", "a/"}, {"watch", "a//b"}, {"lock", "bad~", "--", "true"}, {"services", "s//x"},
+                {"register", "orders", "bad/id", "127.0.0.1:1"}, {"leader", "e", "--id", "bad/id"}};
+        for (String[] command : commands) {
+            String[] args = new String[command.length + 2];
+            args[0] = "--uri";
+            args[1] = closed;
+            System.arraycopy(command, 0, args, 2, command.length);
+            Cli.Result r = Cli.run(args);
+            assertThat(r.code()).as(String.join(" ", command) + ": " + r).isEqualTo(ExitCode.USAGE);
+            assertThat(r.err()).as(String.join(" ", command)).startsWith("coordctl: ").contains("NAM-1")
+                    .doesNotContain("unavailable");
+        }
+    }
+
+    @Test
     void missingValueIsAUsageError() {
         Cli.Result r = cli("set", "app/x");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.USAGE);
@@ -187,6 +211,11 @@ class CoordctlTest {
         assertThat(r.err()).startsWith("coordctl: backend unavailable").contains("127.0.0.1:" + port);
         // bounded by the 1 s limit (plus the time to give up), not by the library's 10 s connect default
         assertThat(took).as(r.toString()).isLessThan(Duration.ofSeconds(8));
+
+        // the same limit given in the URI bounds the connection too
+        r = Cli.run("--uri", closed + "?operationTimeout=1s", "get", "k");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.UNAVAILABLE);
+        assertThat(r.err()).contains("connect timeout of PT1S");
     }
 
     @Test
