@@ -18,6 +18,11 @@ public final class Validation {
     public static final int MAX_VALUE_BYTES = 512 * 1024;
     /** NAM-4: characters of a metadata key. */
     static final int MAX_METADATA_KEY_LENGTH = 128;
+    /**
+     * NAM-4: bytes each metadata entry counts besides its key and value, so that a backend can store the lengths
+     * of both and stay within what its engine takes for one record.
+     */
+    static final int METADATA_ENTRY_OVERHEAD = 8;
     /** NAM-4: characters of an address. */
     static final int MAX_ADDRESS_LENGTH = 1024;
     /** NAM-5: the longest wait. */
@@ -172,11 +177,13 @@ public final class Validation {
             if (e.getValue() == null) {
                 throw new IllegalArgumentException(argument + " key '" + key + "' has a null value (NAM-4)");
             }
-            bytes += key.getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+            bytes += key.getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length
+                    + METADATA_ENTRY_OVERHEAD;
         }
         if (bytes > MAX_VALUE_BYTES) {
-            throw new IllegalArgumentException(argument + " has " + bytes + " bytes of keys and values, at most "
-                    + MAX_VALUE_BYTES + " (512 KiB) allowed (NAM-4)");
+            throw new IllegalArgumentException(argument + " counts " + bytes + " bytes (keys and values in UTF-8, "
+                    + "plus " + METADATA_ENTRY_OVERHEAD + " per entry), at most " + MAX_VALUE_BYTES
+                    + " (512 KiB) allowed (NAM-4)");
         }
         return metadata;
     }

@@ -110,6 +110,15 @@ class ValidationTest {
                 "instance metadata", "NAM-4");
         rejected(() -> c.registry().register("svc", new ServiceInstance("i1", "h:1", Map.of("k", "v".repeat(600_000)))),
                 "instance metadata", "NAM-4");
+        // each entry counts 8 bytes besides its key and value: 4096 entries of 6 + 114 bytes are exactly 512 KiB
+        Map<String, String> counted = new HashMap<>();
+        for (int i = 0; i < 4096; i++) {
+            counted.put(String.format("k%05d", i), "v".repeat(114));
+        }
+        assertThatCode(() -> Validation.metadata("instance metadata", counted)).doesNotThrowAnyException();
+        counted.put("k99999", "");
+        rejected(() -> c.registry().register("svc", new ServiceInstance("i1", "h:1", counted)),
+                "instance metadata", "NAM-4");
         rejected(() -> c.registry().register("svc", ServiceInstance.of("i1", "")), "instance address", "NAM-4");
         rejected(() -> c.registry().register("svc", ServiceInstance.of("i1", "h 1")), "instance address", "NAM-4");
         rejected(() -> c.registry().register("svc", ServiceInstance.of("i1", "x".repeat(1025))),

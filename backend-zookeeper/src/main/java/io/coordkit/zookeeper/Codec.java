@@ -28,8 +28,8 @@ final class Codec {
     /**
      * The most node data written. ZooKeeper's server drops the connection (instead of failing the operation) on
      * a request larger than its {@code jute.maxbuffer}, 1 MiB by default; the rest leaves room for the path,
-     * the ACLs and the request's header. NAM-4 metadata (512 KiB of keys and values) can exceed it through the
-     * 8 bytes of lengths per entry.
+     * the ACLs and the request's header. NAM-4 metadata counts the 8 bytes of lengths per entry, so valid input
+     * stays far below this; the check guards against a change of the encoding.
      */
     static final int MAX_DATA = 1024 * 1024 - 16 * 1024;
 

@@ -153,6 +153,19 @@ public abstract class ValidationRules extends TckSuite {
                 new ServiceInstance("i", "h:1", Map.of("k", "v".repeat(524_288)))));
         assertRejected("NAM-4", "candidate metadata over 512 KiB", () -> c.elections().election("e").join("i",
                 Map.of("k", "v".repeat(524_288)), new LeadershipRecorder("i")));
+        Map<String, String> manyEntries = new HashMap<>();
+        for (int i = 0; i < 4097; i++) {
+            manyEntries.put(String.format("k%05d", i), "v".repeat(114)); // 8 + 6 + 114 bytes each
+        }
+        assertRejected("NAM-4", "metadata of 4097 entries counting 128 bytes each (8 per entry included)",
+                () -> c.registry().register("svc", new ServiceInstance("i", "h:1", manyEntries)));
+        // exactly at the limit: every backend stores it
+        manyEntries.remove("k04096");
+        try (Registration r = c.registry().register("svc-max", new ServiceInstance("i", "h:1", manyEntries))) {
+            assertThat(c.registry().instances("svc-max")).as(rule("NAM-4", "metadata of exactly 512 KiB as "
+                    + "counted (4096 entries) read back")).singleElement()
+                    .satisfies(i -> assertThat(i.metadata()).isEqualTo(manyEntries));
+        }
         assertRejected("NAM-4", "an empty address", () -> c.registry().register("svc", ServiceInstance.of("i", "")));
         assertRejected("NAM-4", "an address with a space", () -> c.registry().register("svc",
                 ServiceInstance.of("i", "h :1")));
