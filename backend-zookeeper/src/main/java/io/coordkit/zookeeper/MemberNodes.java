@@ -37,7 +37,8 @@ import java.util.function.LongFunction;
  *
  * <p>A create issued in one session can be applied by the server in the next one (Curator holds background
  * operations while disconnected and sends them on the new handle). Its node would then belong to a session
- * that never asked for it: such a node is deleted and the create fails with {@link SessionLostException}.
+ * that never asked for it: such a node is deleted and the create fails with {@link SessionLostException}; if
+ * that delete fails, the node is remembered as above and deleted at the next reconnect.
  */
 final class MemberNodes {
 
@@ -48,7 +49,10 @@ final class MemberNodes {
     private final CuratorFramework curator;
     /** Paths with a create in flight or a live member of the current session, with their claims. */
     private final Map<String, Set<Claim>> claims = new ConcurrentHashMap<>();
-    /** Nodes whose create ended in a connection drop: removed once the connection is back, unless claimed. */
+    /**
+     * Nodes that may be left without a member: the create ended in a connection drop, or the delete of a node
+     * made in the wrong session failed. Removed once the connection is back, unless claimed.
+     */
     private final Set<String> maybeOrphaned = ConcurrentHashMap.newKeySet();
 
     MemberNodes(ZkSession session) {
@@ -180,8 +184,23 @@ final class MemberNodes {
         return Async.failed(new CoordinationException(refusal.apply(owner)));
     }
 
-    /** Checks that a node just made or taken over belongs to the session that asked for it. */
-    private CompletableFuture<Stat> made(String path, Stat stat, long issuedIn, String what) {
+    /**
+     * Checks that a node just made or taken over belongs to the session that asked for it; if not, deletes it
+     * and fails. Package-private for tests.
+     *
+     * <p>The delete's result is checked ({@link Async#run} reports a connection loss as a result code, not as a
+     * failure): a node left in place would belong to the live session with no claim, so it would be listed,
+     * could block an election, and would make a later create of the path fail. It is therefore remembered like
+     * the node of a create whose answer was lost, and deleted at the next reconnect ({@link #reconnected()}). Not
+     * with Curator's guaranteed delete: its retries drop the version, and could delete a node made since.
+     *
+     * @param path     the node
+     * @param stat     its stat as the create or take-over returned it (null if none)
+     * @param issuedIn the session that asked for it
+     * @param what     the operation and object, for messages
+     * @return the stat, or failed once the node was deleted (or its delete failed)
+     */
+    CompletableFuture<Stat> made(String path, Stat stat, long issuedIn, String what) {
         if (stat != null && stat.getEphemeralOwner() == issuedIn && !session.tracker().isFormerSession(issuedIn)) {
             return CompletableFuture.completedFuture(stat);
         }
@@ -190,11 +209,21 @@ final class MemberNodes {
         // would be granted across the loss
         int version = stat == null ? -1 : stat.getVersion();
         return delete(path, version, what).handle((e, t) -> {
+            Code code = t == null ? Async.code(e) : null;
+            String fate;
+            if (code == Code.OK || code == Code.NONODE) {
+                fate = "it was deleted again";
+            } else {
+                maybeOrphaned.add(path);
+                fate = "deleting it failed (" + (t != null ? Errors.unwrap(t) : code)
+                        + "); it is deleted at the next reconnect (or goes with its session)";
+                LOG.debug("{}: {}", what, fate);
+            }
             throw stat == null
-                    ? new CoordinationException(what + " failed: no stat for the node made; it was deleted again")
+                    ? new CoordinationException(what + " failed: no stat for the node made; " + fate)
                     : new SessionLostException(what + " failed: the session 0x" + Long.toHexString(issuedIn)
                     + " was lost before the node was made (by session 0x"
-                    + Long.toHexString(stat.getEphemeralOwner()) + "); it was deleted again");
+                    + Long.toHexString(stat.getEphemeralOwner()) + "); " + fate);
         });
     }
 
