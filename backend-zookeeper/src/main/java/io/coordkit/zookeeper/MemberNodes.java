@@ -51,7 +51,8 @@ final class MemberNodes {
     private final Map<String, Set<Claim>> claims = new ConcurrentHashMap<>();
     /**
      * Nodes that may be left without a member: the create ended in a connection drop, or the delete of a node
-     * made in the wrong session failed. Removed once the connection is back, unless claimed.
+     * made in the wrong session or of a member given up by its caller failed. Removed once the connection is
+     * back, unless claimed.
      */
     private final Set<String> maybeOrphaned = ConcurrentHashMap.newKeySet();
 
@@ -241,6 +242,27 @@ final class MemberNodes {
         }).whenComplete((v, t) -> {
             if (t != null) {
                 LOG.debug("{} failed ({}); trying again on the next reconnect", what, t.toString());
+            }
+        });
+    }
+
+    /**
+     * Ends a member whose caller gave up while it was being made (SPI-8): releases its claim and deletes its
+     * node. Nobody else would retry that delete (the caller never got the member), so if it fails the path is
+     * remembered like the node of a create whose answer was lost, and the node is deleted at the next reconnect
+     * unless a create claims the path by then.
+     *
+     * @param claim the member's claim
+     * @param what  the operation and object, for messages
+     * @return completes once the node is deleted (or found gone or not ours); failed if the delete failed
+     */
+    CompletableFuture<Void> discard(Claim claim, String what) {
+        claim.release();
+        return deleteIfOurs(claim.path, claim.stat.getCzxid(), what).whenComplete((v, t) -> {
+            if (t != null) {
+                maybeOrphaned.add(claim.path);
+                LOG.debug("{} failed ({}); deleting the node at the next reconnect", what,
+                        Errors.unwrap(t).getMessage());
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.coordkit.zookeeper;
 
+import io.coordkit.BackendUnavailableException;
 import io.coordkit.SessionLostException;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.ConnectionSpec;
@@ -78,5 +79,29 @@ class MemberNodesTest extends ZkTestSupport {
         awaitStates(states, SessionState.SUSPENDED, SessionState.RECONNECTED);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(raw.exists(path, false))
                 .as("the node is deleted at the reconnect").isNull());
+    }
+
+    @Test
+    void aMemberGivenUpByItsCallerWhoseDeleteFailsIsDeletedAtTheNextReconnect() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = openPatient(states);
+        MemberNodes m = members(a);
+        String path = instance("i-1");
+        MemberNodes.Claim claim = get(m.create(path, new byte[] {1}, false, "registration of 'i-1'",
+                owner -> "refused"));
+        ZooKeeper raw = rawClient();
+
+        // what the registry and elections do when the caller cancelled while the node was made (SPI-8)
+        server.stopServer();
+        await().atMost(PATIENCE).until(() -> states.states.contains(SessionState.SUSPENDED));
+        assertThat(failure(m.discard(claim, "deregistration of 'i-1'")))
+                .isInstanceOf(BackendUnavailableException.class);
+
+        server.restartServer();
+        awaitStates(states, SessionState.SUSPENDED, SessionState.RECONNECTED);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(raw.exists(path, false))
+                .as("the node is deleted at the reconnect").isNull());
+        // and the id can be used again
+        get(m.create(path, new byte[] {2}, false, "registration of 'i-1'", owner -> "refused"));
     }
 }
