@@ -47,27 +47,38 @@ final class MemberNodes {
 
     private final ZkSession session;
     private final CuratorFramework curator;
-    /** Paths with a create in flight or a live member of the current session, with their claims. */
+    /**
+     * Paths with a create in flight or a live member, with their claims. A lost session's claims are dropped
+     * ({@link #lost()}); a claim made after that for the lost session stays until its create fails, as it must.
+     */
     private final Map<String, Set<Claim>> claims = new ConcurrentHashMap<>();
     /**
      * Nodes that may be left without a member: the create ended in a connection drop, or the delete of a node
      * made in the wrong session or of a member given up by its caller failed. Removed once the connection is
-     * back, unless claimed.
+     * back, unless claimed. Each entry is a new {@link Orphan}, so that a clean-up removes only the entry it
+     * started with, not one added by a later failed create while it ran.
      */
-    private final Set<String> maybeOrphaned = ConcurrentHashMap.newKeySet();
+    private final Map<String, Orphan> maybeOrphaned = new ConcurrentHashMap<>();
 
     MemberNodes(ZkSession session) {
         this.session = session;
         this.curator = session.curator();
     }
 
+    /** An entry of {@link #maybeOrphaned}; compared by identity. */
+    private static final class Orphan {
+    }
+
     /** A path claimed by a create and then by the member it made. */
     final class Claim {
         private final String path;
+        /** The session the create is issued in, and the member's node must belong to. */
+        private final long sessionId;
         private volatile Stat stat;
 
-        private Claim(String path) {
+        private Claim(String path, long sessionId) {
             this.path = path;
+            this.sessionId = sessionId;
             claims.compute(path, (p, set) -> {
                 Set<Claim> s = set != null ? set : ConcurrentHashMap.newKeySet();
                 s.add(this);
@@ -106,14 +117,18 @@ final class MemberNodes {
      */
     CompletableFuture<Claim> create(String path, byte[] data, boolean replaceFormer, String what,
                                     LongFunction<String> refusal) {
-        Claim claim = new Claim(path);
-        boolean leftByUs = maybeOrphaned.remove(path);
+        // The session first, then the claim: a loss between the two drops the claim only if it is of the lost
+        // session, and then the create, issued in that session, fails as well. (Read after the claim, a new
+        // session's id could come with a claim already dropped, and a live member would go unclaimed.)
+        long sessionId = session.tracker().sessionId();
+        Claim claim = new Claim(path, sessionId);
+        boolean leftByUs = maybeOrphaned.remove(path) != null;
         CompletableFuture<Claim> result = new CompletableFuture<>();
         attempt(path, data, replaceFormer, leftByUs, claim, what, refusal, 0).whenComplete((stat, t) -> {
             if (t != null) {
                 claim.release();
                 if (Errors.isUnavailable(t)) {
-                    maybeOrphaned.add(path);
+                    maybeOrphaned.put(path, new Orphan());
                 }
                 result.completeExceptionally(Errors.unwrap(t));
             } else {
@@ -126,18 +141,23 @@ final class MemberNodes {
 
     /**
      * The session was lost: its nodes are gone (or will be), nothing to clean up; the claims of its creates and
-     * members are void (a create in flight fails, its node not being of the current session).
+     * members are void (a create in flight fails, its node not being of the session it was issued in). Only the
+     * claims of lost sessions are dropped: a claim of the next session, if one is made already, stays.
      */
     void lost() {
-        claims.clear();
+        SessionTracker tracker = session.tracker();
+        for (String path : claims.keySet()) {
+            claims.computeIfPresent(path, (p, set) -> {
+                set.removeIf(c -> tracker.isFormerSession(c.sessionId));
+                return set.isEmpty() ? null : set;
+            });
+        }
         maybeOrphaned.clear();
     }
 
     /** The connection is back: deletes the nodes left by lost create answers that nobody claimed since. */
     void reconnected() {
-        for (String path : maybeOrphaned) {
-            removeOrphan(path);
-        }
+        maybeOrphaned.forEach(this::removeOrphan);
     }
 
     private CompletableFuture<Stat> attempt(String path, byte[] data, boolean replaceFormer, boolean leftByUs,
@@ -145,7 +165,7 @@ final class MemberNodes {
         if (round >= MAX_ROUNDS) {
             return Async.failed(new CoordinationException(what + " failed: the node kept changing owner"));
         }
-        long issuedIn = session.tracker().sessionId();
+        long issuedIn = claim.sessionId; // in every round: a node of a later session is not the claim's
         return Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
                         .withMode(CreateMode.EPHEMERAL).inBackground(cb, ex).forPath(path, data))
                 .thenCompose(e -> switch (Async.code(e)) {
@@ -164,11 +184,10 @@ final class MemberNodes {
         }
         long owner = stat.getEphemeralOwner();
         SessionTracker tracker = session.tracker();
-        long current = tracker.sessionId();
-        if (owner == current && leftByUs && claim.isOnly()) {
+        if (owner == claim.sessionId && leftByUs && claim.isOnly()) {
             // ours, left by an earlier create whose answer was lost in a connection drop: take it over
             return session.ops().setData(path, data, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
-                case OK -> made(path, e.getStat(), current, what);
+                case OK -> made(path, e.getStat(), claim.sessionId, what);
                 case BADVERSION, NONODE -> attempt(path, data, replaceFormer, leftByUs, claim, what, refusal,
                         round + 1);
                 default -> Async.failed(Errors.of(e, what));
@@ -215,7 +234,7 @@ final class MemberNodes {
             if (code == Code.OK || code == Code.NONODE) {
                 fate = "it was deleted again";
             } else {
-                maybeOrphaned.add(path);
+                maybeOrphaned.put(path, new Orphan());
                 fate = "deleting it failed (" + (t != null ? Errors.unwrap(t) : code)
                         + "); it is deleted at the next reconnect (or goes with its session)";
                 LOG.debug("{}: {}", what, fate);
@@ -228,17 +247,22 @@ final class MemberNodes {
         });
     }
 
-    /** Deletes a node left by a create whose answer was lost, unless a create or member claims it by now. */
-    private void removeOrphan(String path) {
+    /**
+     * Deletes a node left by a create whose answer was lost, unless a create or member claims it by now.
+     *
+     * @param path  the node
+     * @param entry its entry in {@link #maybeOrphaned}, the only one this clean-up may remove
+     */
+    private void removeOrphan(String path, Orphan entry) {
         String what = "clean-up of " + path;
         stat(path, what).thenCompose(s -> {
             // checked after the stat: a claim made before it answered may have taken the node over
             if (s == null || s.getEphemeralOwner() != session.tracker().sessionId() || claims.containsKey(path)) {
-                maybeOrphaned.remove(path);
+                maybeOrphaned.remove(path, entry);
                 return CompletableFuture.completedFuture(null);
             }
             // at its version: a take-over since the stat changed it, and the delete fails
-            return delete(path, s.getVersion(), what).thenAccept(e -> maybeOrphaned.remove(path));
+            return delete(path, s.getVersion(), what).thenAccept(e -> maybeOrphaned.remove(path, entry));
         }).whenComplete((v, t) -> {
             if (t != null) {
                 LOG.debug("{} failed ({}); trying again on the next reconnect", what, t.toString());
@@ -260,7 +284,7 @@ final class MemberNodes {
         claim.release();
         return deleteIfOurs(claim.path, claim.stat.getCzxid(), what).whenComplete((v, t) -> {
             if (t != null) {
-                maybeOrphaned.add(claim.path);
+                maybeOrphaned.put(claim.path, new Orphan());
                 LOG.debug("{} failed ({}); deleting the node at the next reconnect", what,
                         Errors.unwrap(t).getMessage());
             }
