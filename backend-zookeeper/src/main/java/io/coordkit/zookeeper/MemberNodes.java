@@ -262,7 +262,14 @@ final class MemberNodes {
                 return CompletableFuture.completedFuture(null);
             }
             // at its version: a take-over since the stat changed it, and the delete fails
-            return delete(path, s.getVersion(), what).thenAccept(e -> maybeOrphaned.remove(path, entry));
+            return delete(path, s.getVersion(), what).thenAccept(e -> {
+                Code code = Async.code(e);
+                if (code == Code.OK || code == Code.NONODE || code == Code.BADVERSION) {
+                    maybeOrphaned.remove(path, entry); // deleted, gone, or taken over (and claimed) since
+                } else {
+                    LOG.debug("{} failed ({}); trying again on the next reconnect", what, code);
+                }
+            });
         }).whenComplete((v, t) -> {
             if (t != null) {
                 LOG.debug("{} failed ({}); trying again on the next reconnect", what, t.toString());
