@@ -88,6 +88,8 @@ final class LockAttempt {
     private String ownPath;
     private String ownName;
     private long token;
+    /** The session that owns the own node (checked to be the one that issued the create). */
+    private long owner;
     private ScheduledFuture<?> timer;
     private boolean listing;
     private boolean listAgain;
@@ -187,6 +189,7 @@ final class LockAttempt {
             return;
         }
         token = stat.getCzxid();
+        owner = stat.getEphemeralOwner();
         if (request.kind() == LockKind.SEMAPHORE) {
             checkPermits(0);
         } else {
@@ -350,7 +353,7 @@ final class LockAttempt {
         cancelTimer();
         removeWatches();
         finished.accept(this);
-        ZkLease lease = new ZkLease(session, describe(request), ownPath, token, onLost);
+        ZkLease lease = new ZkLease(session, describe(request), ownPath, token, owner, onLost);
         if (result.complete(Optional.of(lease))) {
             lease.watch();
         } else {

@@ -138,6 +138,26 @@ class ZkLocksTest extends ZkTestSupport {
     }
 
     @Test
+    void aLeaseMadeAfterItsSessionWasLostDoesNotWatchItsNodeFromTheNextSession() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = open(states);
+        BackendLease lease = held(a.locks().acquire(lock("l", Duration.ZERO), NOTHING));
+        String node = base() + "/locks/l/" + members("locks", "l").get(0);
+        long owner = rawClient().exists(node, false).getEphemeralOwner();
+        expire(a);
+        awaitStates(states, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED);
+        // as when LOST and CONNECTED are handled between the create's answer and the grant (LockAttempt.acquired):
+        // the lease of the lost session's node is made while the next session is current
+        AtomicInteger lost = new AtomicInteger();
+        ZkLease late = new ZkLease(a, "lock 'l'", node, lease.fencingToken(), owner, lost::incrementAndGet);
+        late.watch();
+        // it belongs to the lost session, whose loss the core reports: it must not watch the old node from the
+        // new session and report its disappearance as a deletion while the session lives
+        await("no loss reported by the lease").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> lost.get() == 0);
+    }
+
+    @Test
     void releasingDoesNotReportALoss() {
         ZkSession a = open();
         AtomicInteger lost = new AtomicInteger();
