@@ -10,8 +10,10 @@ import java.util.concurrent.Executor;
 /**
  * Turns Curator background operations into futures. Every operation runs in the background: no coordkit thread
  * waits for a server answer, and callbacks run on the session's executor, not on ZooKeeper's event thread. (A
- * create with missing parents runs Curator's synchronous {@code ZKPaths.mkdirs} on Curator's background thread
- * first; watchers themselves run on ZooKeeper's event thread and must only hand events on.)
+ * create with missing parents is answered NONODE; Curator then runs its synchronous {@code ZKPaths.mkdirs} on its
+ * background thread, an exists and a create per missing ancestor, and sends the create again, which for a
+ * protected create first runs {@code findProtectedNodeInForeground}, a synchronous getChildren of the parent, on
+ * that thread. Watchers themselves run on ZooKeeper's event thread and must only hand events on.)
  */
 final class Async {
 

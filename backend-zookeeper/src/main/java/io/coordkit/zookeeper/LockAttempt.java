@@ -54,7 +54,8 @@ import java.util.regex.Pattern;
  *
  * <p>A try ({@code maxWait} zero), a timed-out wait, a cancelled future and a failure all delete the attempt's
  * node (LCK-7, SPI-8). A connection drop while waiting does not fail the attempt: it lists again on
- * RECONNECTED; a lost session fails it. All steps run one at a time on a serial executor.
+ * RECONNECTED (a semaphore attempt whose permits check was cut off checks them again first); a lost session
+ * fails it. All steps run one at a time on a serial executor.
  */
 final class LockAttempt {
 
@@ -88,9 +89,13 @@ final class LockAttempt {
     private String ownPath;
     private String ownName;
     private long token;
+    /** The session that owns the own node (checked to be the one that issued the create). */
+    private long owner;
     private ScheduledFuture<?> timer;
     private boolean listing;
     private boolean listAgain;
+    /** The round of a permits check cut off by a connection problem, done again on RECONNECTED; -1 if none. */
+    private int permitsAgain = -1;
     private final List<Watch> watches = new ArrayList<>();
 
     LockAttempt(ZkSession session, LockRequest request, Runnable onLost, Consumer<LockAttempt> finished) {
@@ -153,7 +158,15 @@ final class LockAttempt {
             switch (state) {
                 case LOST -> failNow(new SessionLostException(what + " failed: the session was lost"));
                 case CLOSED -> failNow(new CoordinationException(what + " failed: the session was closed"));
-                case RECONNECTED -> list();
+                case RECONNECTED -> {
+                    if (phase == Phase.CREATING && permitsAgain >= 0) {
+                        int round = permitsAgain;
+                        permitsAgain = -1;
+                        checkPermits(round);
+                    } else {
+                        list();
+                    }
+                }
                 default -> {
                 }
             }
@@ -187,6 +200,7 @@ final class LockAttempt {
             return;
         }
         token = stat.getCzxid();
+        owner = stat.getEphemeralOwner();
         if (request.kind() == LockKind.SEMAPHORE) {
             checkPermits(0);
         } else {
@@ -208,7 +222,7 @@ final class LockAttempt {
                 return;
             }
             if (t != null || Async.code(e) != Code.OK) {
-                failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
+                permitsFailed(t != null ? Errors.of(t, what) : Errors.of(e, what), round);
                 return;
             }
             byte[] data = e.getData();
@@ -244,9 +258,28 @@ final class LockAttempt {
                     } else if (t == null && Async.code(e) == Code.BADVERSION) {
                         checkPermits(1); // claimed by someone else meanwhile: compare with theirs
                     } else {
-                        failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
+                        // written or not: the check reads the permits again (and claims them if still empty)
+                        permitsFailed(t != null ? Errors.of(t, what) : Errors.of(e, what), 0);
                     }
                 }));
+    }
+
+    /**
+     * A permits check or claim failed. A connection problem does not fail the attempt, as it does not fail the
+     * listing of a waiting one: the own node lives as long as the session, so the directory (a container) cannot
+     * be removed meanwhile and reading its permits again is safe; the check is done again on RECONNECTED (a lost
+     * session fails the attempt, a timeout or cancellation ends it as in any phase).
+     *
+     * @param error the failure
+     * @param round the round of the check to do again
+     */
+    private void permitsFailed(RuntimeException error, int round) {
+        if (Errors.isUnavailable(error)) {
+            LOG.debug("{}: checking the permits failed ({}); checking again on reconnect", what, error.getMessage());
+            permitsAgain = round;
+        } else {
+            failNow(error);
+        }
     }
 
     private void list() {
@@ -350,7 +383,7 @@ final class LockAttempt {
         cancelTimer();
         removeWatches();
         finished.accept(this);
-        ZkLease lease = new ZkLease(session, describe(request), ownPath, token, onLost);
+        ZkLease lease = new ZkLease(session, describe(request), ownPath, token, owner, onLost);
         if (result.complete(Optional.of(lease))) {
             lease.watch();
         } else {

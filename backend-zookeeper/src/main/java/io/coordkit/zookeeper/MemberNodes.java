@@ -37,7 +37,8 @@ import java.util.function.LongFunction;
  *
  * <p>A create issued in one session can be applied by the server in the next one (Curator holds background
  * operations while disconnected and sends them on the new handle). Its node would then belong to a session
- * that never asked for it: such a node is deleted and the create fails with {@link SessionLostException}.
+ * that never asked for it: such a node is deleted and the create fails with {@link SessionLostException}; if
+ * that delete fails, the node is remembered as above and deleted at the next reconnect.
  */
 final class MemberNodes {
 
@@ -46,23 +47,38 @@ final class MemberNodes {
 
     private final ZkSession session;
     private final CuratorFramework curator;
-    /** Paths with a create in flight or a live member of the current session, with their claims. */
+    /**
+     * Paths with a create in flight or a live member, with their claims. A lost session's claims are dropped
+     * ({@link #lost()}); a claim made after that for the lost session stays until its create fails, as it must.
+     */
     private final Map<String, Set<Claim>> claims = new ConcurrentHashMap<>();
-    /** Nodes whose create ended in a connection drop: removed once the connection is back, unless claimed. */
-    private final Set<String> maybeOrphaned = ConcurrentHashMap.newKeySet();
+    /**
+     * Nodes that may be left without a member: the create ended in a connection drop, or the delete of a node
+     * made in the wrong session or of a member given up by its caller failed. Removed once the connection is
+     * back, unless claimed. Each entry is a new {@link Orphan}, so that a clean-up removes only the entry it
+     * started with, not one added by a later failed create while it ran.
+     */
+    private final Map<String, Orphan> maybeOrphaned = new ConcurrentHashMap<>();
 
     MemberNodes(ZkSession session) {
         this.session = session;
         this.curator = session.curator();
     }
 
+    /** An entry of {@link #maybeOrphaned}; compared by identity. */
+    private static final class Orphan {
+    }
+
     /** A path claimed by a create and then by the member it made. */
     final class Claim {
         private final String path;
+        /** The session the create is issued in, and the member's node must belong to. */
+        private final long sessionId;
         private volatile Stat stat;
 
-        private Claim(String path) {
+        private Claim(String path, long sessionId) {
             this.path = path;
+            this.sessionId = sessionId;
             claims.compute(path, (p, set) -> {
                 Set<Claim> s = set != null ? set : ConcurrentHashMap.newKeySet();
                 s.add(this);
@@ -101,14 +117,18 @@ final class MemberNodes {
      */
     CompletableFuture<Claim> create(String path, byte[] data, boolean replaceFormer, String what,
                                     LongFunction<String> refusal) {
-        Claim claim = new Claim(path);
-        boolean leftByUs = maybeOrphaned.remove(path);
+        // The session first, then the claim: a loss between the two drops the claim only if it is of the lost
+        // session, and then the create, issued in that session, fails as well. (Read after the claim, a new
+        // session's id could come with a claim already dropped, and a live member would go unclaimed.)
+        long sessionId = session.tracker().sessionId();
+        Claim claim = new Claim(path, sessionId);
+        boolean leftByUs = maybeOrphaned.remove(path) != null;
         CompletableFuture<Claim> result = new CompletableFuture<>();
         attempt(path, data, replaceFormer, leftByUs, claim, what, refusal, 0).whenComplete((stat, t) -> {
             if (t != null) {
                 claim.release();
                 if (Errors.isUnavailable(t)) {
-                    maybeOrphaned.add(path);
+                    maybeOrphaned.put(path, new Orphan());
                 }
                 result.completeExceptionally(Errors.unwrap(t));
             } else {
@@ -121,18 +141,23 @@ final class MemberNodes {
 
     /**
      * The session was lost: its nodes are gone (or will be), nothing to clean up; the claims of its creates and
-     * members are void (a create in flight fails, its node not being of the current session).
+     * members are void (a create in flight fails, its node not being of the session it was issued in). Only the
+     * claims of lost sessions are dropped: a claim of the next session, if one is made already, stays.
      */
     void lost() {
-        claims.clear();
+        SessionTracker tracker = session.tracker();
+        for (String path : claims.keySet()) {
+            claims.computeIfPresent(path, (p, set) -> {
+                set.removeIf(c -> tracker.isFormerSession(c.sessionId));
+                return set.isEmpty() ? null : set;
+            });
+        }
         maybeOrphaned.clear();
     }
 
     /** The connection is back: deletes the nodes left by lost create answers that nobody claimed since. */
     void reconnected() {
-        for (String path : maybeOrphaned) {
-            removeOrphan(path);
-        }
+        maybeOrphaned.forEach(this::removeOrphan);
     }
 
     private CompletableFuture<Stat> attempt(String path, byte[] data, boolean replaceFormer, boolean leftByUs,
@@ -140,7 +165,7 @@ final class MemberNodes {
         if (round >= MAX_ROUNDS) {
             return Async.failed(new CoordinationException(what + " failed: the node kept changing owner"));
         }
-        long issuedIn = session.tracker().sessionId();
+        long issuedIn = claim.sessionId; // in every round: a node of a later session is not the claim's
         return Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
                         .withMode(CreateMode.EPHEMERAL).inBackground(cb, ex).forPath(path, data))
                 .thenCompose(e -> switch (Async.code(e)) {
@@ -159,11 +184,10 @@ final class MemberNodes {
         }
         long owner = stat.getEphemeralOwner();
         SessionTracker tracker = session.tracker();
-        long current = tracker.sessionId();
-        if (owner == current && leftByUs && claim.isOnly()) {
+        if (owner == claim.sessionId && leftByUs && claim.isOnly()) {
             // ours, left by an earlier create whose answer was lost in a connection drop: take it over
             return session.ops().setData(path, data, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
-                case OK -> made(path, e.getStat(), current, what);
+                case OK -> made(path, e.getStat(), claim.sessionId, what);
                 case BADVERSION, NONODE -> attempt(path, data, replaceFormer, leftByUs, claim, what, refusal,
                         round + 1);
                 default -> Async.failed(Errors.of(e, what));
@@ -180,8 +204,23 @@ final class MemberNodes {
         return Async.failed(new CoordinationException(refusal.apply(owner)));
     }
 
-    /** Checks that a node just made or taken over belongs to the session that asked for it. */
-    private CompletableFuture<Stat> made(String path, Stat stat, long issuedIn, String what) {
+    /**
+     * Checks that a node just made or taken over belongs to the session that asked for it; if not, deletes it
+     * and fails. Package-private for tests.
+     *
+     * <p>The delete's result is checked ({@link Async#run} reports a connection loss as a result code, not as a
+     * failure): a node left in place would belong to the live session with no claim, so it would be listed,
+     * could block an election, and would make a later create of the path fail. It is therefore remembered like
+     * the node of a create whose answer was lost, and deleted at the next reconnect ({@link #reconnected()}). Not
+     * with Curator's guaranteed delete: its retries drop the version, and could delete a node made since.
+     *
+     * @param path     the node
+     * @param stat     its stat as the create or take-over returned it (null if none)
+     * @param issuedIn the session that asked for it
+     * @param what     the operation and object, for messages
+     * @return the stat, or failed once the node was deleted (or its delete failed)
+     */
+    CompletableFuture<Stat> made(String path, Stat stat, long issuedIn, String what) {
         if (stat != null && stat.getEphemeralOwner() == issuedIn && !session.tracker().isFormerSession(issuedIn)) {
             return CompletableFuture.completedFuture(stat);
         }
@@ -190,28 +229,71 @@ final class MemberNodes {
         // would be granted across the loss
         int version = stat == null ? -1 : stat.getVersion();
         return delete(path, version, what).handle((e, t) -> {
+            Code code = t == null ? Async.code(e) : null;
+            String fate;
+            if (code == Code.OK || code == Code.NONODE) {
+                fate = "it was deleted again";
+            } else {
+                maybeOrphaned.put(path, new Orphan());
+                fate = "deleting it failed (" + (t != null ? Errors.unwrap(t) : code)
+                        + "); it is deleted at the next reconnect (or goes with its session)";
+                LOG.debug("{}: {}", what, fate);
+            }
             throw stat == null
-                    ? new CoordinationException(what + " failed: no stat for the node made; it was deleted again")
+                    ? new CoordinationException(what + " failed: no stat for the node made; " + fate)
                     : new SessionLostException(what + " failed: the session 0x" + Long.toHexString(issuedIn)
                     + " was lost before the node was made (by session 0x"
-                    + Long.toHexString(stat.getEphemeralOwner()) + "); it was deleted again");
+                    + Long.toHexString(stat.getEphemeralOwner()) + "); " + fate);
         });
     }
 
-    /** Deletes a node left by a create whose answer was lost, unless a create or member claims it by now. */
-    private void removeOrphan(String path) {
+    /**
+     * Deletes a node left by a create whose answer was lost, unless a create or member claims it by now.
+     *
+     * @param path  the node
+     * @param entry its entry in {@link #maybeOrphaned}, the only one this clean-up may remove
+     */
+    private void removeOrphan(String path, Orphan entry) {
         String what = "clean-up of " + path;
         stat(path, what).thenCompose(s -> {
             // checked after the stat: a claim made before it answered may have taken the node over
             if (s == null || s.getEphemeralOwner() != session.tracker().sessionId() || claims.containsKey(path)) {
-                maybeOrphaned.remove(path);
+                maybeOrphaned.remove(path, entry);
                 return CompletableFuture.completedFuture(null);
             }
             // at its version: a take-over since the stat changed it, and the delete fails
-            return delete(path, s.getVersion(), what).thenAccept(e -> maybeOrphaned.remove(path));
+            return delete(path, s.getVersion(), what).thenAccept(e -> {
+                Code code = Async.code(e);
+                if (code == Code.OK || code == Code.NONODE || code == Code.BADVERSION) {
+                    maybeOrphaned.remove(path, entry); // deleted, gone, or taken over (and claimed) since
+                } else {
+                    LOG.debug("{} failed ({}); trying again on the next reconnect", what, code);
+                }
+            });
         }).whenComplete((v, t) -> {
             if (t != null) {
                 LOG.debug("{} failed ({}); trying again on the next reconnect", what, t.toString());
+            }
+        });
+    }
+
+    /**
+     * Ends a member whose caller gave up while it was being made (SPI-8): releases its claim and deletes its
+     * node. Nobody else would retry that delete (the caller never got the member), so if it fails the path is
+     * remembered like the node of a create whose answer was lost, and the node is deleted at the next reconnect
+     * unless a create claims the path by then.
+     *
+     * @param claim the member's claim
+     * @param what  the operation and object, for messages
+     * @return completes once the node is deleted (or found gone or not ours); failed if the delete failed
+     */
+    CompletableFuture<Void> discard(Claim claim, String what) {
+        claim.release();
+        return deleteIfOurs(claim.path, claim.stat.getCzxid(), what).whenComplete((v, t) -> {
+            if (t != null) {
+                maybeOrphaned.put(claim.path, new Orphan());
+                LOG.debug("{} failed ({}); deleting the node at the next reconnect", what,
+                        Errors.unwrap(t).getMessage());
             }
         });
     }

@@ -96,7 +96,7 @@ final class ZkElections implements ElectionBackend {
                     if (result.complete(c)) {
                         c.start();
                     } else {
-                        c.withdraw(); // the caller gave up meanwhile (SPI-8)
+                        c.discard(); // the caller gave up meanwhile (SPI-8)
                     }
                 });
         return result;
@@ -267,6 +267,15 @@ final class ZkElections implements ElectionBackend {
         public CompletableFuture<Void> withdraw() {
             end();
             return members.deleteIfOurs(path, czxid, "withdrawal of " + what);
+        }
+
+        /**
+         * Ends a candidacy its caller gave up on (SPI-8) and deletes its node. Nobody calls {@link #withdraw()}
+         * for it, so a failed delete is retried by {@link MemberNodes} at the next reconnect.
+         */
+        void discard() {
+            end();
+            members.discard(claim, "withdrawal of " + what);
         }
 
         /** Stops telling the listener anything; removes the watches; the node stays. */

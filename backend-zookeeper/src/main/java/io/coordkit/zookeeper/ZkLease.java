@@ -27,19 +27,31 @@ final class ZkLease implements BackendLease {
     private final String path;
     private final long token;
     private final Runnable onLost;
+    /** The session that owns the node (its ephemeral owner), not necessarily the current one. */
     private final long sessionId;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Watcher watcher;
     private final SessionTracker.Listener stateListener = this::stateChanged;
 
-    ZkLease(ZkSession session, String what, String path, long token, Runnable onLost) {
+    /**
+     * @param session the session
+     * @param what    the lock, for messages
+     * @param path    the lease's node
+     * @param token   its fencing token (the node's czxid)
+     * @param owner   the node's ephemeral owner. Not the tracker's current session: if the session was lost and
+     *                the next one connected before the lease is made, the lease belongs to the lost one and
+     *                {@link #watch()} ends it, instead of watching the old node from the new session and
+     *                reporting its disappearance as a deletion while the session lives
+     * @param onLost  what to run once if the node disappears
+     */
+    ZkLease(ZkSession session, String what, String path, long token, long owner, Runnable onLost) {
         this.session = session;
         this.curator = session.curator();
         this.what = what;
         this.path = path;
         this.token = token;
         this.onLost = onLost;
-        this.sessionId = session.tracker().sessionId();
+        this.sessionId = owner;
         this.watcher = event -> {
             switch (event.getType()) {
                 case NodeDeleted -> lost();

@@ -69,7 +69,7 @@ final class ZkRegistry implements RegistryBackend {
                     }
                     ZkRegistration reg = new ZkRegistration(claim, path, what);
                     if (!result.complete(reg)) {
-                        reg.deregister(); // the caller gave up meanwhile (SPI-8)
+                        reg.discard(); // the caller gave up meanwhile (SPI-8)
                     }
                 });
         return result;
@@ -162,8 +162,19 @@ final class ZkRegistry implements RegistryBackend {
         @Override
         public CompletableFuture<Void> deregister() {
             claim.release();
-            String w = "deregistration of " + what.substring("registration of ".length());
-            return members.deleteIfOurs(path, czxid, w);
+            return members.deleteIfOurs(path, czxid, deregistration());
+        }
+
+        /**
+         * Deletes the node of a registration its caller gave up on (SPI-8). Nobody calls {@link #deregister()}
+         * for it, so a failed delete is retried by {@link MemberNodes} at the next reconnect.
+         */
+        void discard() {
+            members.discard(claim, deregistration());
+        }
+
+        private String deregistration() {
+            return "deregistration of " + what.substring("registration of ".length());
         }
 
         @Override

@@ -6,15 +6,18 @@ import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendLease;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
+import io.coordkit.spi.SessionEvents;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +138,26 @@ class ZkLocksTest extends ZkTestSupport {
         await().atMost(PATIENCE).until(() -> lost.get() == 1);
         get(lease.release()); // a lease already gone counts as released
         assertThat(lost.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseMadeAfterItsSessionWasLostDoesNotWatchItsNodeFromTheNextSession() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = open(states);
+        BackendLease lease = held(a.locks().acquire(lock("l", Duration.ZERO), NOTHING));
+        String node = base() + "/locks/l/" + members("locks", "l").get(0);
+        long owner = rawClient().exists(node, false).getEphemeralOwner();
+        expire(a);
+        awaitStates(states, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED);
+        // as when LOST and CONNECTED are handled between the create's answer and the grant (LockAttempt.acquired):
+        // the lease of the lost session's node is made while the next session is current
+        AtomicInteger lost = new AtomicInteger();
+        ZkLease late = new ZkLease(a, "lock 'l'", node, lease.fencingToken(), owner, lost::incrementAndGet);
+        late.watch();
+        // it belongs to the lost session, whose loss the core reports: it must not watch the old node from the
+        // new session and report its disappearance as a deletion while the session lives
+        await("no loss reported by the lease").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> lost.get() == 0);
     }
 
     @Test
@@ -260,6 +283,48 @@ class ZkLocksTest extends ZkTestSupport {
         await().atMost(PATIENCE).until(() -> members("semaphores", "pool").size() == 3);
         get(a.release());
         held(d);
+    }
+
+    @Test
+    void aConnectionDropWhileCheckingTheSemaphorePermitsDoesNotFailTheAttempt() throws Exception {
+        ZkSession holder = open();
+        LockRequest two = new LockRequest("sem", LockKind.SEMAPHORE, 2, LONG);
+        BackendLease first = held(holder.locks().acquire(two, NOTHING));
+        String dir = base() + "/semaphores/sem";
+        ZooKeeper raw = rawClient();
+        // Permits data larger than the next client accepts in an answer (its jute.maxbuffer): reading them makes
+        // that client drop its connection, and the read fails with a connection loss, right after the create.
+        raw.setData(dir, new byte[64 * 1024], -1);
+        // On the first drop the permits are made readable again, before the client can report RECONNECTED
+        // (states are handled one at a time, the core's listener first).
+        AtomicBoolean repaired = new AtomicBoolean();
+        SessionEvents events = state -> {
+            if (state == SessionState.SUSPENDED && repaired.compareAndSet(false, true)) {
+                try {
+                    raw.setData(dir, "2".getBytes(StandardCharsets.UTF_8), -1);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        ZkSession a;
+        String maxBuffer = System.getProperty("jute.maxbuffer");
+        System.setProperty("jute.maxbuffer", Integer.toString(32 * 1024)); // read when the client is built
+        try {
+            a = closeLater((ZkSession) new ZooKeeperProvider().connect(spec(namespace, TTL, Optional.empty()),
+                    events));
+        } finally {
+            if (maxBuffer == null) {
+                System.clearProperty("jute.maxbuffer");
+            } else {
+                System.setProperty("jute.maxbuffer", maxBuffer);
+            }
+        }
+        BackendLease second = held(a.locks().acquire(two, NOTHING));
+        assertThat(repaired).as("the connection was dropped while the permits were read").isTrue();
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        get(second.release());
+        get(first.release());
     }
 
     @Test
