@@ -29,7 +29,16 @@ public record ProxiedConnection(Coordinator coordinator, List<TcpProxy> proxies)
         proxies.forEach(TcpProxy::blackhole);
     }
 
-    /** Lets traffic through again. */
+    /**
+     * Holds back every byte between the client and the engine for the delay, each way (a slow network).
+     *
+     * @param delay how long
+     */
+    public void delay(java.time.Duration delay) {
+        proxies.forEach(p -> p.delay(delay));
+    }
+
+    /** Lets traffic through again, without delay. */
     public void restore() {
         proxies.forEach(TcpProxy::restore);
     }

@@ -44,10 +44,11 @@ public final class FailoverRecord {
 
     /**
      * @param name  what was measured
-     * @param nanos the duration in nanoseconds
+     * @param nanos the duration in nanoseconds, or a negative value if it did not happen in time (recorded as -1:
+     *              integer division would turn -1 ns into 0 ms, and the checks' "not negative" would pass)
      */
     public void timing(String name, long nanos) {
-        timingsMs.put(name, nanos / 1_000_000);
+        timingsMs.put(name, nanos < 0 ? -1 : nanos / 1_000_000);
     }
 
     /**

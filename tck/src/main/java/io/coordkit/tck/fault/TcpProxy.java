@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,8 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #blackhole()}: keeps every connection open but forwards nothing either way, and accepts new
  *   connections without forwarding them, like a network partition: the client notices only by its own
  *   time-outs.</li>
- *   <li>{@link #restore()}: forwards again. Connections that were blackholed are closed first (bytes were lost,
- *   so their streams are broken) and the client reconnects.</li>
+ *   <li>{@link #delay(Duration)}: forwards every byte, in order, at least the delay after it arrived (each way),
+ *   like a slow network: a request reaches the engine late, and its answer reaches the client late.</li>
+ *   <li>{@link #restore()}: forwards again, without delay. Connections that were blackholed are closed first (bytes
+ *   were lost, so their streams are broken) and the client reconnects.</li>
  * </ul>
  *
  * Thread-safe. Always close it: it owns a listening socket and threads.
@@ -55,6 +58,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ExecutorService threads;
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile Mode mode = Mode.OPEN;
+    private volatile long delayNanos;
     private volatile boolean closed;
 
     private TcpProxy(InetSocketAddress target) throws IOException {
@@ -121,8 +125,23 @@ public final class TcpProxy implements AutoCloseable {
         mode = Mode.BLACKHOLE;
     }
 
-    /** Forwards again; connections that were blackholed are closed so that the client opens new ones. */
+    /**
+     * Holds every byte back for the delay before forwarding it, in both directions, on open and new connections;
+     * bytes that arrive while earlier ones wait are held back after them (so the delay is a minimum). Nothing is
+     * lost. {@link #restore()} or a zero delay ends it.
+     *
+     * @param delay how long to hold bytes back
+     */
+    public void delay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        }
+        delayNanos = delay.toNanos();
+    }
+
+    /** Forwards again, without delay; connections that were blackholed are closed so that the client opens new ones. */
     public void restore() {
+        delayNanos = 0;
         Mode before = mode;
         if (before == Mode.BLACKHOLE) {
             mode = Mode.CUT;
@@ -210,7 +229,7 @@ public final class TcpProxy implements AutoCloseable {
         pump(link, link.client, upstream);
     }
 
-    /** Copies from {@code from} to {@code to} while the mode is OPEN; drops bytes otherwise. */
+    /** Copies from {@code from} to {@code to} while the mode is OPEN (after the delay); drops bytes otherwise. */
     private void pump(Link link, Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
         try {
@@ -218,6 +237,10 @@ public final class TcpProxy implements AutoCloseable {
             OutputStream out = to == null ? null : to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                long delay = delayNanos;
+                if (delay > 0) {
+                    Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
+                }
                 if (mode == Mode.OPEN && out != null) {
                     out.write(buffer, 0, n);
                     out.flush();
@@ -227,6 +250,8 @@ public final class TcpProxy implements AutoCloseable {
             // closed by cut(), close() or the other side
         } catch (IOException e) {
             // any I/O error ends the link
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close(): the threads are stopped
         } finally {
             link.close();
         }

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Rules HLT-1 and HLT-2: health reports. Extend it and implement {@link #createFixture()}. */
 public abstract class HealthRules extends TckSuite {
@@ -66,19 +66,22 @@ public abstract class HealthRules extends TckSuite {
     public void required_HLT_2_unreachableEngineFailsWithinTheOperationTimeout() {
         ProxiedConnection conn = clients().openProxied();
         conn.blackhole();
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> conn.coordinator().health())
-                .as(rule("HLT-2", "health() while the engine cannot be reached"))
-                .isInstanceOfAny(BackendUnavailableException.class, CoordinationTimeoutException.class);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        // HLT-2: within the operation timeout. Retries (SPI-4) do not extend it: all attempts share one deadline
-        // (docs/design.md, retries). The slack is only the delivery of the time-out (a timer and a coordkit thread
-        // on a loaded machine), not another attempt; 4 x the timeout + 3 s, as before, would let a core that gives
-        // every retry its own timeout pass.
-        Duration slack = Duration.ofSeconds(1);
-        assertThat(took).as(rule("HLT-2", "health() failed after %s; operation timeout %s (+ %s slack for the "
-                + "delivery of the time-out)", took, operationTimeout(), slack))
-                .isLessThanOrEqualTo(operationTimeout().plus(slack));
-        conn.restore();
+        try {
+            long start = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> conn.coordinator().health());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(thrown).as(rule("HLT-2", "health() while the engine cannot be reached (returned after %d ms)",
+                    took.toMillis())).isInstanceOfAny(BackendUnavailableException.class, CoordinationTimeoutException.class);
+            // HLT-2: within the operation timeout. Retries (SPI-4) do not extend it: all attempts share one deadline
+            // (docs/design.md, retries). The slack is only the delivery of the time-out (a timer and a coordkit
+            // thread on a loaded machine), not another attempt: a core that gives a retry its own timeout takes at
+            // least twice the timeout, more than timeout + 2 s whenever the timeout is over 2 s (default 5 s).
+            Duration slack = Duration.ofSeconds(2);
+            assertThat(took).as(rule("HLT-2", "health() failed after %d ms; operation timeout %s (+ %s slack for "
+                    + "the delivery of the time-out)", took.toMillis(), operationTimeout(), slack))
+                    .isLessThanOrEqualTo(operationTimeout().plus(slack));
+        } finally {
+            conn.restore();
+        }
     }
 }

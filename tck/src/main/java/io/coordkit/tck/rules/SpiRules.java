@@ -19,6 +19,7 @@ import io.coordkit.tck.ProxiedConnection;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -230,22 +232,64 @@ public abstract class SpiRules extends TckSuite {
         }
         // A registration or candidacy cancelled at once may still be granted on the engine, at the latest when the
         // call's network part ends: within the operation timeout of the call (SPI-3). Being empty right after the
-        // cancel proves nothing (the grant has not landed yet); so the check starts once that window has passed and
-        // requires the service and the election to be empty and to stay so for a second. A grant that lands is
-        // released "at once" (SPI-8); the extra operation timeout in atMost is the release's own network call.
-        Duration lateGrant = operationTimeout();
+        // cancel proves nothing (the grant has not landed yet), and without more, being empty later does not show
+        // that a grant ever landed (a cancel can beat the request, and the engine's answer is not seen). So, where
+        // the fixture can route a client through a TCP proxy, that client's traffic is delayed: the request reaches
+        // the engine well after the cancel, so a backend that sent it is granted it after the caller gave up (SPI-8's
+        // case), and the release, delayed too, leaves the grant visible to another client for a while, which the
+        // check looks for. It requires each future to be still pending when cancelled, and the service and the
+        // election to be empty once the late-grant window has passed (or the grant seen) and to stay so for a
+        // second. It does not require the late grant to be seen (a backend may drop a request cancelled before it
+        // was sent; then nothing is granted), and without a proxy it cannot tell whether one landed. A grant that
+        // lands is released "at once" (SPI-8); atMost allows the release's own network call and the delays.
+        Optional<ProxiedConnection> slow = proxiedIfPossible();
+        Coordinator late = slow.map(ProxiedConnection::coordinator).orElse(giver);
+        Duration delay = Duration.ofMillis(300);
+        slow.ifPresent(p -> p.delay(delay));
+        Duration lateGrant = operationTimeout().plus(delay.multipliedBy(2));
         Duration stay = Duration.ofSeconds(1);
-        Duration atMost = lateGrant.plus(operationTimeout()).plus(stay).plusSeconds(1);
-        CompletableFuture<Registration> reg = giver.registry().registerAsync("spi8", ServiceInstance.of("i", "h:1"));
-        reg.cancel(true);
-        Awaitility.await(rule("SPI-8", "a registration completed after the caller cancelled is removed and stays "
-                        + "removed")).pollDelay(lateGrant).during(stay).atMost(atMost)
+        Duration atMost = operationTimeout().plus(delay.multipliedBy(2)).plus(stay).plusSeconds(1);
+        CompletableFuture<Registration> reg = late.registry().registerAsync("spi8", ServiceInstance.of("i", "h:1"));
+        assertThat(reg.cancel(true)).as(rule("SPI-8", "the registration was still pending when cancelled")).isTrue();
+        boolean registrationSeen = seenWithin(lateGrant, () -> !checker.registry().instances("spi8").isEmpty());
+        Awaitility.await(rule("SPI-8", "a registration granted after the caller cancelled is removed and stays "
+                        + "removed (proxy delay %s; the late grant was %s on the engine)", slow.isPresent() ? delay
+                        : "none", registrationSeen ? "seen" : "not seen")).during(stay).atMost(atMost)
                 .until(() -> checker.registry().instances("spi8").isEmpty());
-        CompletableFuture<Candidate> cand = giver.elections().election("spi8").joinAsync("i", Map.of(),
+        CompletableFuture<Candidate> cand = late.elections().election("spi8").joinAsync("i", Map.of(),
                 new LeadershipRecorder("i"));
-        cand.cancel(true);
-        Awaitility.await(rule("SPI-8", "a candidacy completed after the caller cancelled is withdrawn and stays "
-                        + "withdrawn")).pollDelay(lateGrant).during(stay).atMost(atMost)
+        assertThat(cand.cancel(true)).as(rule("SPI-8", "the candidacy was still pending when cancelled")).isTrue();
+        boolean candidacySeen = seenWithin(lateGrant, () -> checker.elections().election("spi8").leader().isPresent());
+        Awaitility.await(rule("SPI-8", "a candidacy granted after the caller cancelled is withdrawn and stays "
+                        + "withdrawn (proxy delay %s; the late grant was %s on the engine)", slow.isPresent() ? delay
+                        : "none", candidacySeen ? "seen" : "not seen")).during(stay).atMost(atMost)
                 .until(() -> checker.elections().election("spi8").leader().isEmpty());
+        slow.ifPresent(ProxiedConnection::restore);
+    }
+
+    /** @return a coordinator routed through TCP proxies, or empty if the fixture cannot route clients so */
+    private Optional<ProxiedConnection> proxiedIfPossible() {
+        try {
+            return Optional.of(clients().openProxied());
+        } catch (TestAbortedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Polls the condition every 10 ms for at most {@code limit}; true as soon as it holds. */
+    private static boolean seenWithin(Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 }

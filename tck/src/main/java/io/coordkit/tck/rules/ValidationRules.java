@@ -289,9 +289,11 @@ public abstract class ValidationRules extends TckSuite {
                 + "namespace %s", n)).extracting(ServiceInstance::id).containsExactly("i");
         reg.close();
 
-        Candidate outerLeader = outer.elections().election("elections/e").join("i", Map.of(),
-                new LeadershipRecorder("i"));
-        assertThat(ElectionRules.leads(outerLeader, operationTimeout())).isTrue();
+        LeadershipRecorder outerRecorder = new LeadershipRecorder("i");
+        Candidate outerLeader = outer.elections().election("elections/e").join("i", Map.of(), outerRecorder);
+        assertThat(ElectionRules.leads(outerLeader, operationTimeout())).as(rule("NAM-7", "the only candidate of "
+                + "election elections/e in namespace %s leads within %s (before election e of namespace %s/elections "
+                + "is looked at); it was told %s", n, operationTimeout(), n, outerRecorder)).isTrue();
         assertThat(elections.elections().election("e").leader()).as(rule("NAM-7", "leader of election e in "
                 + "namespace %s/elections while %s has a leader of election elections/e", n, n)).isEmpty();
         Candidate innerLeader = elections.elections().election("e").join("j", Map.of(), new LeadershipRecorder("j"));

@@ -126,6 +126,21 @@ class TcpProxyTest {
     }
 
     @Test
+    void delayHoldsBytesBackEachWayWithoutLosingThemUntilRestored() throws IOException {
+        try (Socket s = connect()) {
+            assertThat(roundTrip(s, "x")).isEqualTo("x");
+            proxy.delay(Duration.ofMillis(300));
+            long start = System.nanoTime();
+            assertThat(roundTrip(s, "slow")).isEqualTo("slow");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            proxy.restore();
+            start = System.nanoTime();
+            assertThat(roundTrip(s, "fast")).isEqualTo("fast");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(600));
+        }
+    }
+
+    @Test
     void closeStopsListening() throws Exception {
         InetSocketAddress address = proxy.address();
         proxy.close();

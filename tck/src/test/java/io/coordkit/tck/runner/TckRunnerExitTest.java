@@ -8,7 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The runner's exit status counts a suite that failed as a whole, not only test rows. */
@@ -21,6 +24,36 @@ class TckRunnerExitTest {
             throw new IllegalStateException("engine did not start");
         }
 
+        @Test
+        void required_LCK_2_neverRuns() {
+        }
+    }
+
+    /** Stands for a suite whose fixture does not stop: its tests passed, then @AfterAll failed. */
+    static class SuiteWhoseTeardownFails {
+        @Test
+        void required_LCK_1_passes() {
+        }
+
+        @AfterAll
+        static void stopFixture() {
+            throw new IllegalStateException("engine did not stop");
+        }
+    }
+
+    static class AbortedSuite {
+        @BeforeAll
+        static void startFixture() {
+            Assumptions.abort("no engine here");
+        }
+
+        @Test
+        void required_LCK_2_neverRuns() {
+        }
+    }
+
+    @Disabled("switched off")
+    static class DisabledSuite {
         @Test
         void required_LCK_2_neverRuns() {
         }
@@ -48,6 +81,27 @@ class TckRunnerExitTest {
             assertThat(r.observed()).contains("engine did not start");
         });
         assertThat(TckRunner.exitStatus(rows)).isEqualTo(1);
+    }
+
+    @Test
+    void aFailureInAfterAllAddsAFailedSuiteRowAfterTheTestRows() {
+        List<Row> rows = run(SuiteWhoseTeardownFails.class);
+        assertThat(rows).extracting(Row::rule, Row::result).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("LCK-1", Result.PASSED),
+                org.assertj.core.groups.Tuple.tuple("-", Result.FAILED));
+        assertThat(rows.get(1).observed()).contains("engine did not stop");
+        assertThat(TckRunner.exitStatus(rows)).isEqualTo(1);
+    }
+
+    @Test
+    void abortedAndSkippedSuitesAreNotRunRowsThatDoNotFailTheRun() {
+        List<Row> rows = run(AbortedSuite.class, DisabledSuite.class);
+        assertThat(rows).extracting(Row::rule, Row::result).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("-", Result.NOT_RUN),
+                org.assertj.core.groups.Tuple.tuple("-", Result.NOT_RUN));
+        assertThat(rows).extracting(Row::observed).anySatisfy(o -> assertThat(o).contains("no engine here"))
+                .anySatisfy(o -> assertThat(o).contains("switched off"));
+        assertThat(TckRunner.exitStatus(rows)).isZero();
     }
 
     @Test
