@@ -40,7 +40,7 @@ class FailoverComparisonTest {
                 + record("a-cluster", "LCK-12", "LCK-12 fencing", "PASSED", "\"lockWorksAgainMs\":700", "", "null")
                 + "]");
         write("backend-b", "b-cluster", "[" + record("b-cluster", "FOV-3", "FOV-3 engine leader killed", "FAILED",
-                "\"lockWorksAgainMs\":9000", "\"LCK-2: two holders at 12 ms\"", "\"lock | never back\"") + ","
+                "\"lockWorksAgainMs\":9000,\"configPutWorksAgainMs\":-1", "\"LCK-2: two holders at 12 ms\"", "\"lock | never back\"") + ","
                 + record("b-cluster", "FOV-10", "FOV-10 something later", "PASSED", "", "", "null") + "]");
         Files.createDirectories(dir.resolve("backend-c/target/other"));
         Files.writeString(dir.resolve("backend-c/target/other/x.json"), "not a record");
@@ -55,7 +55,7 @@ class FailoverComparisonTest {
         String fov3 = md.lines().filter(l -> l.startsWith("| **FOV-3**")).findFirst().orElseThrow();
         assertThat(fov3).contains("engine leader killed", "**PASSED**", "lockWorksAgainMs 1082", "**FAILED**",
                 "1 violation(s)", "LCK-2: two holders at 12 ms", "lockWorksAgainMs 9000",
-                "failure: lock \\| never back");
+                "failure: lock \\| never back", "configPutWorksAgainMs **timed out**");
         String lck12 = md.lines().filter(l -> l.startsWith("| **LCK-12**")).findFirst().orElseThrow();
         assertThat(lck12).contains("lockWorksAgainMs 700").endsWith("| not run |");
         // FOV rules in numeric order, then the others
