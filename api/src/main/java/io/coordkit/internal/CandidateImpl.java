@@ -67,7 +67,8 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
         coordinator.bind(this);
         synchronized (this) {
             if (ended) {
-                coordinator.unbind(this); // ended between the check and the bind
+                coordinator.unbind(this); // ended between the check and the bind: not made on the engine
+                return CompletableFuture.completedFuture(null);
             }
         }
         ElectionBackend.CandidacyListener events = new ElectionBackend.CandidacyListener() {

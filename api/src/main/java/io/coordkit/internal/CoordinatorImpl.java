@@ -273,7 +273,8 @@ final class CoordinatorImpl implements Coordinator {
      * Runs a release on the engine and waits for it within the operation timeout; if it fails, keeps retrying it
      * in the background (with backoff, and at once when the session comes back) until it succeeds, the session
      * is lost (the engine then removes what the session held) or the coordinator closes: a release must not be
-     * lost while the session lives. Releases do not pass through the circuit breaker.
+     * lost while the session lives. A release started while the session is LOST is retried in the next session.
+     * Releases do not pass through the circuit breaker.
      */
     void releaseOrDefer(String what, Supplier<CompletableFuture<Void>> release) {
         long ep = epoch;
@@ -311,8 +312,14 @@ final class CoordinatorImpl implements Coordinator {
         c.schedule();
     }
 
+    /**
+     * @param ep the epoch a release was started in
+     * @return true if the session it was meant for is gone: a LOST came since (the engine removes what that
+     *         session held). A release started while the session is LOST is meant for the next session (what it
+     *         releases may have been granted there): it waits for CONNECTED and is retried in that session.
+     */
     private boolean sessionGone(long ep) {
-        return closed.get() || epoch != ep || state == SessionState.LOST;
+        return closed.get() || epoch != ep;
     }
 
     /** A failed release being retried. */
@@ -378,6 +385,12 @@ final class CoordinatorImpl implements Coordinator {
             }
             if (sessionGone(epoch)) {
                 cancel();
+                return;
+            }
+            if (state == SessionState.LOST) {
+                synchronized (this) {
+                    running = false; // the CONNECTED of the next session runs it (see change())
+                }
                 return;
             }
             CompletableFuture<Void> attempt;
@@ -477,7 +490,8 @@ final class CoordinatorImpl implements Coordinator {
         for (SessionBound b : bound) {
             b.sessionChanged(next);
         }
-        if (next == SessionState.RECONNECTED) {
+        if (next == SessionState.RECONNECTED || next == SessionState.CONNECTED) {
+            // back in the same session, or in the next one, for releases started while it was LOST
             for (Cleanup c : new ArrayList<>(pendingCleanups)) {
                 c.runNow();
             }

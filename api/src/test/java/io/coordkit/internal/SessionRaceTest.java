@@ -252,6 +252,25 @@ class SessionRaceTest {
     }
 
     @Test
+    void aReleaseThatFailsWhileTheSessionIsLostIsRetriedInTheNextSession() {
+        open();
+        b.emit(SessionState.LOST);
+        await().until(() -> c.sessionState() == SessionState.LOST);
+        b.grantLocksLate = true;
+        var pending = c.locks().lock("l").acquireAsync(Duration.ofSeconds(5));
+        await().until(() -> b.lateGrants.size() == 1);
+        long token = b.nextToken();
+        b.heldLocks.put("EXCLUSIVE/l", token); // granted by the next session
+        b.unavailableOps.add("release"); // and the engine cannot be reached until that session is there
+        b.lateGrants.get(0).complete(Optional.of(b.lease("EXCLUSIVE/l", token)));
+        assertThat(pending.join().state()).isEqualTo(LeaseState.LOST);
+        await().until(() -> b.count("release") >= 1);
+        b.unavailableOps.remove("release");
+        b.emit(SessionState.CONNECTED);
+        await().untilAsserted(() -> assertThat(b.heldLocks).isEmpty());
+    }
+
+    @Test
     void somethingBoundStartsFromTheStateAndThenSeesEveryLaterChange() {
         open();
         CoordinatorImpl impl = (CoordinatorImpl) c;
