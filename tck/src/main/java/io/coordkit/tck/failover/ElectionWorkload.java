@@ -146,9 +146,12 @@ final class ElectionWorkload implements AutoCloseable {
         }
     }
 
-    /** @return true if a recorder counts its candidate as leading now */
-    boolean leadsNow() {
-        return recorders.stream().anyMatch(r -> r.leadingTerm().isPresent());
+    /**
+     * @param at a time of {@code System.nanoTime()} (the histories' clock)
+     * @return true if a candidate leads now in a leadership it was told of at or after {@code at}
+     */
+    boolean leadsSince(long at) {
+        return recorders.stream().anyMatch(r -> r.leadingSince().orElse(Long.MIN_VALUE) >= at);
     }
 
     /**
@@ -196,11 +199,12 @@ final class ElectionWorkload implements AutoCloseable {
 
     /**
      * @param at a time of {@code System.nanoTime()}
-     * @return leadership intervals that were held at some moment after {@code at} (call after {@link #close()})
+     * @return leadership intervals that began at or after {@code at}: a candidate told {@code elected} then, with
+     *         a new term or its term again after RECONNECTED (call after {@link #close()}); an interval that began
+     *         before and merely lasted past {@code at} does not count
      */
-    long leadershipsHeldAfter(long at) {
-        return leaderships.snapshot().stream()
-                .filter(l -> l.revokedAt() == LeadershipChecker.OPEN || l.revokedAt() > at).count();
+    long leadershipsElectedFrom(long at) {
+        return leaderships.snapshot().stream().filter(l -> l.electedAt() >= at).count();
     }
 
     /** @return the recorded leaderships, for messages */

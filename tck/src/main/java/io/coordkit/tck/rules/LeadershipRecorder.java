@@ -42,6 +42,10 @@ import java.util.function.LongSupplier;
  * </ul>
  * A give-up that the candidate's {@code revoked(RESIGNED)} confirms counts as a resignation ({@link
  * #resignations()}); one that withdrew nothing does not.
+ *
+ * <p>Every {@code close()} must follow a give-up of its own, also after a {@code resign()} whose give-up is still
+ * unconfirmed: {@code revoked(CLOSED)} confirms the pending give-up, so a leadership told after a {@code resign()}
+ * that did nothing would otherwise be taken as withdrawn with it. (The next give-up records it.)
  */
 public final class LeadershipRecorder implements LeadershipListener {
 
@@ -219,6 +223,20 @@ public final class LeadershipRecorder implements LeadershipListener {
         }
         if (givenUp != null && givenUp.heldOpen != null) {
             return OptionalLong.of(givenUp.heldOpen.term());
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * @return when (on the history's clock) the interval this recorder counts the candidate as leading in now
+     *         began, or empty if it does not lead (see {@link #leadingTerm()})
+     */
+    public synchronized OptionalLong leadingSince() {
+        if (open != null) {
+            return OptionalLong.of(open.electedAt());
+        }
+        if (givenUp != null && givenUp.heldOpen != null) {
+            return OptionalLong.of(givenUp.heldOpen.electedAt());
         }
         return OptionalLong.empty();
     }
