@@ -54,8 +54,9 @@ import java.util.regex.Pattern;
  *
  * <p>A try ({@code maxWait} zero), a timed-out wait, a cancelled future and a failure all delete the attempt's
  * node (LCK-7, SPI-8). A connection drop while waiting does not fail the attempt: it lists again on
- * RECONNECTED (a semaphore attempt whose permits check was cut off checks them again first); a lost session
- * fails it. All steps run one at a time on a serial executor.
+ * RECONNECTED (a semaphore attempt whose permits check was cut off checks them again first, or shortly after
+ * the failure if the session is usable by then); a lost session fails it. All steps run one at a time on a
+ * serial executor.
  */
 final class LockAttempt {
 
@@ -64,6 +65,8 @@ final class LockAttempt {
     /** A member node: optional Curator protection prefix, kind, '~', ten-digit sequence. */
     private static final Pattern MEMBER =
             Pattern.compile("(?:_c_[0-9a-fA-F-]{36}-)?(lock|read|write|permit)~(-?\\d+)");
+    /** The delay before a permits check cut off while the session is usable is done again. */
+    private static final long PERMITS_RETRY_MS = 200;
 
     private enum Phase { NEW, CREATING, WAITING, HELD, DONE }
 
@@ -94,7 +97,11 @@ final class LockAttempt {
     private ScheduledFuture<?> timer;
     private boolean listing;
     private boolean listAgain;
-    /** The round of a permits check cut off by a connection problem, done again on RECONNECTED; -1 if none. */
+    /**
+     * The round of a permits check cut off by a connection problem, done again on RECONNECTED or by the retry
+     * scheduled if the session was usable at the failure, whichever comes first; -1 if none (then no check is
+     * owed, and at most one is in flight).
+     */
     private int permitsAgain = -1;
     private final List<Watch> watches = new ArrayList<>();
 
@@ -160,9 +167,7 @@ final class LockAttempt {
                 case CLOSED -> failNow(new CoordinationException(what + " failed: the session was closed"));
                 case RECONNECTED -> {
                     if (phase == Phase.CREATING && permitsAgain >= 0) {
-                        int round = permitsAgain;
-                        permitsAgain = -1;
-                        checkPermits(round);
+                        checkPermitsAgain();
                     } else {
                         list();
                     }
@@ -270,15 +275,35 @@ final class LockAttempt {
      * be removed meanwhile and reading its permits again is safe; the check is done again on RECONNECTED (a lost
      * session fails the attempt, a timeout or cancellation ends it as in any phase).
      *
+     * <p>If the session is usable already, the RECONNECTED may have reached this attempt before the failure did
+     * (or the failure came without a connection drop), and none may follow: the check is then also done again
+     * after {@link #PERMITS_RETRY_MS}, a delay so that a server that keeps failing is not asked in a loop.
+     * Whichever comes first does it, the other finds nothing owed.
+     *
      * @param error the failure
      * @param round the round of the check to do again
      */
     private void permitsFailed(RuntimeException error, int round) {
-        if (Errors.isUnavailable(error)) {
-            LOG.debug("{}: checking the permits failed ({}); checking again on reconnect", what, error.getMessage());
-            permitsAgain = round;
-        } else {
+        if (!Errors.isUnavailable(error)) {
             failNow(error);
+            return;
+        }
+        permitsAgain = round;
+        if (session.tracker().state().isUsable()) {
+            LOG.debug("{}: checking the permits failed ({}); checking again in {} ms", what, error.getMessage(),
+                    PERMITS_RETRY_MS);
+            session.schedule(() -> serial.execute(this::checkPermitsAgain), PERMITS_RETRY_MS, TimeUnit.MILLISECONDS);
+        } else {
+            LOG.debug("{}: checking the permits failed ({}); checking again on reconnect", what, error.getMessage());
+        }
+    }
+
+    /** Does the permits check owed by a failed one, if it is still owed. */
+    private void checkPermitsAgain() {
+        if (phase == Phase.CREATING && permitsAgain >= 0) {
+            int round = permitsAgain;
+            permitsAgain = -1;
+            checkPermits(round);
         }
     }
 

@@ -55,8 +55,10 @@ final class MemberNodes {
     /**
      * Nodes that may be left without a member: the create ended in a connection drop, or the delete of a node
      * made in the wrong session or of a member given up by its caller failed. Removed once the connection is
-     * back, unless claimed. Each entry is a new {@link Orphan}, so that a clean-up removes only the entry it
-     * started with, not one added by a later failed create while it ran.
+     * back, unless claimed, or once the session owning the node is lost ({@link #lost()}). Each entry is a new
+     * {@link Orphan}, so that a clean-up removes only the entry it started with, not one added by a later failed
+     * create while it ran. An entry is added only after the path's claim is released: a clean-up skips claimed
+     * paths and drops their entries.
      */
     private final Map<String, Orphan> maybeOrphaned = new ConcurrentHashMap<>();
 
@@ -67,6 +69,12 @@ final class MemberNodes {
 
     /** An entry of {@link #maybeOrphaned}; compared by identity. */
     private static final class Orphan {
+        /** The session owning the node: its ephemeral owner where known, else the one the create was issued in. */
+        private final long sessionId;
+
+        private Orphan(long sessionId) {
+            this.sessionId = sessionId;
+        }
     }
 
     /** A path claimed by a create and then by the member it made. */
@@ -121,14 +129,14 @@ final class MemberNodes {
         // session, and then the create, issued in that session, fails as well. (Read after the claim, a new
         // session's id could come with a claim already dropped, and a live member would go unclaimed.)
         long sessionId = session.tracker().sessionId();
-        Claim claim = new Claim(path, sessionId);
+        Claim claim = claim(path, sessionId);
         boolean leftByUs = maybeOrphaned.remove(path) != null;
         CompletableFuture<Claim> result = new CompletableFuture<>();
         attempt(path, data, replaceFormer, leftByUs, claim, what, refusal, 0).whenComplete((stat, t) -> {
             if (t != null) {
-                claim.release();
+                claim.release(); // first: a clean-up running in between would drop an entry of a claimed path
                 if (Errors.isUnavailable(t)) {
-                    maybeOrphaned.put(path, new Orphan());
+                    maybeOrphaned.put(path, new Orphan(sessionId)); // the answer was lost: the owner is unknown
                 }
                 result.completeExceptionally(Errors.unwrap(t));
             } else {
@@ -140,9 +148,22 @@ final class MemberNodes {
     }
 
     /**
+     * Claims a path for a create in the given session. Package-private for tests.
+     *
+     * @param path      the node
+     * @param sessionId the session the create is issued in
+     * @return the claim, held until released
+     */
+    Claim claim(String path, long sessionId) {
+        return new Claim(path, sessionId);
+    }
+
+    /**
      * The session was lost: its nodes are gone (or will be), nothing to clean up; the claims of its creates and
      * members are void (a create in flight fails, its node not being of the session it was issued in). Only the
-     * claims of lost sessions are dropped: a claim of the next session, if one is made already, stays.
+     * claims and remembered nodes of lost sessions are dropped: those of the next session, if there are any
+     * already (a create held across the loss and applied in the next session may be answered, and its node's
+     * delete fail, before the loss is handled), stay.
      */
     void lost() {
         SessionTracker tracker = session.tracker();
@@ -152,7 +173,19 @@ final class MemberNodes {
                 return set.isEmpty() ? null : set;
             });
         }
-        maybeOrphaned.clear();
+        maybeOrphaned.forEach((path, entry) -> {
+            if (tracker.isFormerSession(entry.sessionId)) {
+                maybeOrphaned.remove(path, entry);
+            }
+        });
+    }
+
+    /**
+     * @param path a node
+     * @return true if it is remembered for a clean-up at the next reconnect; for tests
+     */
+    boolean remembers(String path) {
+        return maybeOrphaned.containsKey(path);
     }
 
     /** The connection is back: deletes the nodes left by lost create answers that nobody claimed since. */
@@ -165,11 +198,10 @@ final class MemberNodes {
         if (round >= MAX_ROUNDS) {
             return Async.failed(new CoordinationException(what + " failed: the node kept changing owner"));
         }
-        long issuedIn = claim.sessionId; // in every round: a node of a later session is not the claim's
         return Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
                         .withMode(CreateMode.EPHEMERAL).inBackground(cb, ex).forPath(path, data))
                 .thenCompose(e -> switch (Async.code(e)) {
-                    case OK -> made(path, e.getStat(), issuedIn, what);
+                    case OK -> made(claim, e.getStat(), what); // checked against the claim's session in every round
                     case NODEEXISTS -> stat(path, what).thenCompose(s -> existing(path, data, s, replaceFormer,
                             leftByUs, claim, what, refusal, round));
                     default -> Async.failed(Errors.of(e, what));
@@ -187,7 +219,7 @@ final class MemberNodes {
         if (owner == claim.sessionId && leftByUs && claim.isOnly()) {
             // ours, left by an earlier create whose answer was lost in a connection drop: take it over
             return session.ops().setData(path, data, stat.getVersion(), what).thenCompose(e -> switch (Async.code(e)) {
-                case OK -> made(path, e.getStat(), claim.sessionId, what);
+                case OK -> made(claim, e.getStat(), what);
                 case BADVERSION, NONODE -> attempt(path, data, replaceFormer, leftByUs, claim, what, refusal,
                         round + 1);
                 default -> Async.failed(Errors.of(e, what));
@@ -211,16 +243,20 @@ final class MemberNodes {
      * <p>The delete's result is checked ({@link Async#run} reports a connection loss as a result code, not as a
      * failure): a node left in place would belong to the live session with no claim, so it would be listed,
      * could block an election, and would make a later create of the path fail. It is therefore remembered like
-     * the node of a create whose answer was lost, and deleted at the next reconnect ({@link #reconnected()}). Not
-     * with Curator's guaranteed delete: its retries drop the version, and could delete a node made since.
+     * the node of a create whose answer was lost, and deleted at the next reconnect ({@link #reconnected()}),
+     * with the node's owner as its session (the session the create was issued in if there is no stat). The claim
+     * is released first: a clean-up between the two would find the path claimed and drop the entry. Not with
+     * Curator's guaranteed delete: its retries drop the version, and could delete a node made since.
      *
-     * @param path     the node
-     * @param stat     its stat as the create or take-over returned it (null if none)
-     * @param issuedIn the session that asked for it
-     * @param what     the operation and object, for messages
+     * @param claim the create's claim: the node and the session that asked for it; released if the node is
+     *              refused
+     * @param stat  its stat as the create or take-over returned it (null if none)
+     * @param what  the operation and object, for messages
      * @return the stat, or failed once the node was deleted (or its delete failed)
      */
-    CompletableFuture<Stat> made(String path, Stat stat, long issuedIn, String what) {
+    CompletableFuture<Stat> made(Claim claim, Stat stat, String what) {
+        String path = claim.path;
+        long issuedIn = claim.sessionId;
         if (stat != null && stat.getEphemeralOwner() == issuedIn && !session.tracker().isFormerSession(issuedIn)) {
             return CompletableFuture.completedFuture(stat);
         }
@@ -231,10 +267,11 @@ final class MemberNodes {
         return delete(path, version, what).handle((e, t) -> {
             Code code = t == null ? Async.code(e) : null;
             String fate;
+            claim.release(); // the create fails: release it now, before the entry is added
             if (code == Code.OK || code == Code.NONODE) {
                 fate = "it was deleted again";
             } else {
-                maybeOrphaned.put(path, new Orphan());
+                maybeOrphaned.put(path, new Orphan(stat != null ? stat.getEphemeralOwner() : issuedIn));
                 fate = "deleting it failed (" + (t != null ? Errors.unwrap(t) : code)
                         + "); it is deleted at the next reconnect (or goes with its session)";
                 LOG.debug("{}: {}", what, fate);
@@ -291,7 +328,7 @@ final class MemberNodes {
         claim.release();
         return deleteIfOurs(claim.path, claim.stat.getCzxid(), what).whenComplete((v, t) -> {
             if (t != null) {
-                maybeOrphaned.put(claim.path, new Orphan());
+                maybeOrphaned.put(claim.path, new Orphan(claim.stat.getEphemeralOwner()));
                 LOG.debug("{} failed ({}); deleting the node at the next reconnect", what,
                         Errors.unwrap(t).getMessage());
             }

@@ -70,7 +70,7 @@ class MemberNodesTest extends ZkTestSupport {
 
         server.stopServer();
         await().atMost(PATIENCE).until(() -> states.states.contains(SessionState.SUSPENDED));
-        Throwable t = failure(m.made(path, stat, stat.getEphemeralOwner() + 1, "registration of 'i-1'"));
+        Throwable t = failure(m.made(m.claim(path, stat.getEphemeralOwner() + 1), stat, "registration of 'i-1'"));
         assertThat(t).isInstanceOf(SessionLostException.class)
                 .hasMessageContaining("deleting it failed")
                 .hasMessageNotContaining("it was deleted again");
@@ -79,6 +79,65 @@ class MemberNodesTest extends ZkTestSupport {
         awaitStates(states, SessionState.SUSPENDED, SessionState.RECONNECTED);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(raw.exists(path, false))
                 .as("the node is deleted at the reconnect").isNull());
+    }
+
+    @Test
+    void aNodeOfTheNextSessionIsStillDeletedWhenTheLossOfTheSessionThatAskedIsHandledAfterIt() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = openPatient(states);
+        MemberNodes m = members(a);
+        long first = a.zooKeeper().getSessionId();
+        expire(a);
+        awaitStates(states, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED);
+        assertThat(a.tracker().isFormerSession(first)).isTrue();
+        String path = instance("i-1");
+        // a create issued in the first session, held by Curator across its loss and applied in the second one
+        a.curator().create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(path, new byte[] {1});
+        ZooKeeper raw = rawClient();
+        Stat stat = raw.exists(path, false);
+        assertThat(stat.getEphemeralOwner()).isEqualTo(a.zooKeeper().getSessionId()).isNotEqualTo(first);
+
+        server.stopServer();
+        await().atMost(PATIENCE).until(() -> states.states.size() == 4);
+        assertThat(failure(m.made(m.claim(path, first), stat, "registration of 'i-1'")))
+                .isInstanceOf(SessionLostException.class).hasMessageContaining("deleting it failed");
+        // the create's answer came before the tracker handled the first session's loss: handled only now, it
+        // must not forget the node of the second session
+        m.lost();
+        assertThat(m.remembers(path)).as("remembered after the first session's loss").isTrue();
+
+        server.restartServer();
+        awaitStates(states, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED,
+                SessionState.SUSPENDED, SessionState.RECONNECTED);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(raw.exists(path, false))
+                .as("the node is deleted at the reconnect").isNull());
+    }
+
+    @Test
+    void aNodeRefusedWhileItsClaimIsHeldSurvivesACleanUpRunningBeforeTheClaimIsReleased() throws Exception {
+        Recorder states = new Recorder();
+        ZkSession a = openPatient(states);
+        MemberNodes m = members(a);
+        String path = instance("i-1");
+        a.curator().create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(path, new byte[] {1});
+        ZooKeeper raw = rawClient();
+        Stat stat = raw.exists(path, false);
+        // the claim of the create that made the node, held until create() handles the failure
+        MemberNodes.Claim claim = m.claim(path, stat.getEphemeralOwner() + 1);
+
+        server.stopServer();
+        await().atMost(PATIENCE).until(() -> states.states.contains(SessionState.SUSPENDED));
+        assertThat(failure(m.made(claim, stat, "registration of 'i-1'")))
+                .isInstanceOf(SessionLostException.class).hasMessageContaining("deleting it failed");
+
+        // the reconnect's clean-up runs (and finishes) before create() gets to release the claim
+        server.restartServer();
+        awaitStates(states, SessionState.SUSPENDED, SessionState.RECONNECTED);
+        await().atMost(PATIENCE).until(() -> !m.remembers(path));
+        claim.release();
+        assertThat(raw.exists(path, false)).as("the node was deleted by the clean-up").isNull();
     }
 
     @Test
