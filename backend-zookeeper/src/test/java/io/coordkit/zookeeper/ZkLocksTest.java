@@ -7,7 +7,6 @@ import io.coordkit.spi.BackendLease;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
 import io.coordkit.spi.SessionEvents;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -332,39 +329,6 @@ class ZkLocksTest extends ZkTestSupport {
                 System.setProperty("jute.maxbuffer", maxBuffer);
             }
         }
-    }
-
-    @Test
-    void aPermitsCheckCutOffWhileTheSessionIsUsableIsDoneAgainWithoutAReconnect() throws Exception {
-        ZkSession holder = open();
-        LockRequest two = new LockRequest("sem", LockKind.SEMAPHORE, 2, LONG);
-        BackendLease first = held(holder.locks().acquire(two, NOTHING));
-        String dir = base() + "/semaphores/sem";
-        ZooKeeper raw = rawClient();
-        // permits data the next client cannot take: reading them drops its connection (see the test above)
-        raw.setData(dir, new byte[64 * 1024], -1);
-        ZkSession a = openWithSmallBuffer(state -> { });
-        CountDownLatch dropped = new CountDownLatch(1);
-        a.zooKeeper().exists(dir, event -> {
-            if (event.getState() == Watcher.Event.KeeperState.Disconnected) {
-                dropped.countDown();
-            }
-        });
-        BackendLease second;
-        // While the tracker's monitor is held, Curator's states wait: the tracker stays CONNECTED and no state
-        // reaches the attempt after its permits read failed, as when the RECONNECTED is handled before the
-        // failed read's callback. The attempt must then check again by itself.
-        synchronized (a.tracker()) {
-            CompletableFuture<Optional<BackendLease>> f = a.locks().acquire(two, NOTHING);
-            assertThat(dropped.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
-                    .as("the connection was dropped while the permits were read").isTrue();
-            raw.setData(dir, "2".getBytes(StandardCharsets.UTF_8), -1);
-            second = held(f);
-            assertThat(a.tracker().state()).isEqualTo(SessionState.CONNECTED);
-        }
-        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
-        get(second.release());
-        get(first.release());
     }
 
     @Test
