@@ -6,6 +6,7 @@ import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
 import io.coordkit.VersionConflictException;
+import io.coordkit.internal.ConnectionUri;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +18,8 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code coordctl}: a command-line client for any coordkit backend (like ZooKeeper's {@code zkCli.sh}, for every
@@ -61,10 +61,6 @@ public final class Coordctl implements Callable<Integer> {
     /** Used as connect timeout when neither the command line nor the URI sets one, like the operation timeout. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final Pattern CONNECT_TIMEOUT_IN_URI = Pattern.compile("[?&]connectTimeout=",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern OPERATION_TIMEOUT_IN_URI = Pattern.compile("[?&]operationTimeout=([^&#]*)",
-            Pattern.CASE_INSENSITIVE);
 
     @Spec
     CommandSpec spec;
@@ -180,23 +176,16 @@ public final class Coordctl implements Callable<Integer> {
         }
         if (connectTimeout != null) {
             b.connectTimeout(connectTimeout);
-        } else if (!CONNECT_TIMEOUT_IN_URI.matcher(u).find()) {
-            b.connectTimeout(operationTimeout != null ? operationTimeout : uriOperationTimeout(u));
-        }
-        return b.connect();
-    }
-
-    /** @return the URI's operationTimeout if it has a valid one, else {@link #DEFAULT_TIMEOUT} */
-    private static Duration uriOperationTimeout(String uri) {
-        Matcher m = OPERATION_TIMEOUT_IN_URI.matcher(uri);
-        if (m.find()) {
-            try {
-                return Durations.parse(m.group(1));
-            } catch (RuntimeException invalid) {
-                // the library refuses it with a message naming the parameter
+        } else {
+            // the URI's options as the core reads them; an invalid duration is refused by connect() with its name
+            Map<String, String> uriOptions = ConnectionUri.parse(u).options();
+            if (!uriOptions.containsKey("connectTimeout")) {
+                b.connectTimeout(operationTimeout != null ? operationTimeout
+                        : ConnectionUri.duration(uriOptions.getOrDefault("operationTimeout", ""))
+                                .orElse(DEFAULT_TIMEOUT));
             }
         }
-        return DEFAULT_TIMEOUT;
+        return b.connect();
     }
 
     /** @return the session TTL given on the command line, or null */

@@ -1,18 +1,14 @@
 package io.coordkit.cli;
 
+import io.coordkit.internal.ConnectionUri;
 import picocli.CommandLine;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads durations the way coordkit URIs write them ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h},
  * {@code PT5S}) and shows them briefly. */
 final class Durations implements CommandLine.ITypeConverter<Duration> {
-
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
@@ -25,26 +21,9 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
      * @throws CommandLine.TypeConversionException if the text is none of those
      */
     static Duration parse(String text) {
-        String t = text.trim();
-        Matcher m = SHORT.matcher(t.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        if (t.regionMatches(true, 0, "P", 0, 1)) {
-            try {
-                return Duration.parse(t);
-            } catch (DateTimeParseException e) {
-                // fall through to the common message
-            }
-        }
-        throw new CommandLine.TypeConversionException(
-                "'" + text + "' is not a duration; write it like 500ms, 5s, 2m, 1h or PT5S");
+        return ConnectionUri.duration(text.toLowerCase(Locale.ROOT)).orElseThrow(() ->
+                new CommandLine.TypeConversionException(
+                        "'" + text + "' is not a duration; write it like 500ms, 5s, 2m, 1h or PT5S"));
     }
 
     /**

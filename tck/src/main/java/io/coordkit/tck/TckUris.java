@@ -1,19 +1,17 @@
 package io.coordkit.tck;
 
+import io.coordkit.internal.ConnectionUri;
+
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -38,8 +36,6 @@ public record TckUris(String scheme, String userInfo, String hosts, String names
     public static final Duration DEFAULT_SESSION_TTL = Duration.ofSeconds(10);
     /** Operation timeout of a URI without the option (SPEC.md NAM-6). */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(5);
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     /** Copies the options. */
     public TckUris {
@@ -218,26 +214,8 @@ public record TckUris(String scheme, String userInfo, String hosts, String names
      * @throws IllegalArgumentException if it is none of those
      */
     public static Duration parseDuration(String text) {
-        String t = text.trim();
-        Matcher m = DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
-            try {
-                return Duration.parse(t);
-            } catch (DateTimeParseException e) {
-                // fall through to the message below
-            }
-        }
-        throw new IllegalArgumentException("'" + text + "' is not a duration; write 500ms, 5s, 2m, 1h or ISO-8601 "
-                + "such as PT5S (URI-3)");
+        return ConnectionUri.duration(text).orElseThrow(() -> new IllegalArgumentException("'" + text
+                + "' is not a duration; write 500ms, 5s, 2m, 1h or ISO-8601 such as PT5S (URI-3)"));
     }
 
     /**
