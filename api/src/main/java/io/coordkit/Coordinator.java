@@ -7,6 +7,7 @@ import io.coordkit.naming.ServiceRegistry;
 import io.coordkit.session.SessionListener;
 import io.coordkit.session.SessionState;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,6 +47,15 @@ public interface Coordinator extends AutoCloseable {
 
     /** @return the current state of this coordinator's session */
     SessionState sessionState();
+
+    /**
+     * @return the session TTL the engine granted, which may differ from the one asked for: ZooKeeper clamps it to
+     *         the server's min/maxSessionTimeout, etcd rounds it up to whole seconds (see each backend's README).
+     *         Leases, registrations and candidacies live this long on the engine after the client stops being
+     *         heard (SES-3), and a lease is not trusted once this long has passed since the engine last confirmed
+     *         the session (SES-8).
+     */
+    Duration sessionTtl();
 
     /**
      * Registers a listener for session state changes. Listeners are called one event at a time, in the order

@@ -12,17 +12,23 @@ public interface Candidate extends AutoCloseable {
     /** @return the election's name */
     String electionName();
 
-    /** @return true while this candidate leads and its session is usable */
+    /**
+     * @return true while this candidate leads, its session is usable and the engine confirmed the session less than
+     *         its TTL ago (SES-8: answered from the clock at the call, so a process that resumes after a freeze
+     *         longer than the TTL reads false at once)
+     */
     boolean isLeader();
 
     /** @return this candidate's leadership while it leads, otherwise empty */
     Optional<LeaderInfo> leadership();
 
     /**
-     * Waits until this candidate leads.
+     * Waits until this candidate leads and its listener has been told so: when this returns true, the listener's
+     * {@link LeadershipListener#elected} call for the current leadership has returned, so work started there is
+     * under way. Keep {@code elected} short: this waits for it, within the timeout.
      *
      * @param timeout how long to wait
-     * @return true if it leads, false if the time ran out
+     * @return true if it leads, false if the time ran out (or the candidacy ended)
      * @throws InterruptedException if the thread is interrupted
      */
     boolean awaitLeadership(Duration timeout) throws InterruptedException;

@@ -32,6 +32,8 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
     /** Guarded by this. */
     private BackendCandidacy backend;
     private LeaderInfo leading;
+    /** The leadership whose {@code elected} call has returned: what {@link #awaitLeadership} waits for. */
+    private LeaderInfo announced;
     private boolean ended;
     /** The candidacy ended because the session was lost (ELE-7). */
     private boolean endedBySession;
@@ -143,8 +145,24 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             return;
         }
         leading = leadership;
-        notifications.execute(() -> listener.elected(leadership));
+        notifications.execute(() -> {
+            try {
+                listener.elected(leadership);
+            } finally {
+                announced(leadership);
+            }
+        });
         notifyAll();
+    }
+
+    private synchronized void announced(LeaderInfo leadership) {
+        announced = leadership;
+        notifyAll();
+    }
+
+    /** @return true if it leads and the listener has been told so (its {@code elected} call returned) */
+    private synchronized boolean leadsAndAnnounced() {
+        return isLeader() && announced == leading;
     }
 
     private void onRemoved(long gen) {
@@ -231,7 +249,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
 
     @Override
     public synchronized boolean isLeader() {
-        return leading != null && coordinator.sessionState().isUsable();
+        return leading != null && coordinator.sessionState().isUsable() && coordinator.sessionTrusted();
     }
 
     @Override
@@ -244,7 +262,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
         Validation.waitTime("timeout", timeout);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
-            while (!isLeader() && !ended) {
+            while (!leadsAndAnnounced() && !ended) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -252,7 +270,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
                 // Wake up now and then: usability of the session can change without a notification here.
                 wait(Math.max(1, Math.min(left / 1_000_000, 100)));
             }
-            return isLeader();
+            return leadsAndAnnounced();
         }
     }
 

@@ -71,6 +71,8 @@ final class CoordinatorImpl implements Coordinator {
     private final Object stateLock = new Object();
 
     private volatile BackendSession backend;
+    /** When the engine last confirmed the session (SES-8); set when the connect starts. */
+    private volatile SessionClock sessionClock;
     private volatile SessionState state = SessionState.CONNECTED;
     /** Counts lost sessions; a grant requested in an older epoch belongs to a session that is gone. */
     private volatile long epoch;
@@ -99,8 +101,20 @@ final class CoordinatorImpl implements Coordinator {
     static Coordinator open(CoordinationProvider provider, ConnectionSpec spec, RetryOptions retry,
                             CircuitBreakerOptions breaker) {
         CoordinatorImpl coordinator = new CoordinatorImpl(spec, retry, breaker);
+        coordinator.sessionClock = new SessionClock(System.nanoTime(), () -> coordinator.backend.sessionTtl(),
+                System::nanoTime);
         try {
-            coordinator.backend = connectWithin(provider, spec, coordinator::onBackendEvent);
+            coordinator.backend = connectWithin(provider, spec, new io.coordkit.spi.SessionEvents() {
+                @Override
+                public void stateChanged(SessionState state) {
+                    coordinator.onBackendEvent(state);
+                }
+
+                @Override
+                public void confirmed(long sentAtNanos) {
+                    coordinator.sessionClock.confirmed(sentAtNanos);
+                }
+            });
         } catch (RuntimeException e) {
             coordinator.shutdownExecutors();
             throw e;
@@ -191,6 +205,20 @@ final class CoordinatorImpl implements Coordinator {
      */
     long epoch() {
         return epoch;
+    }
+
+    /**
+     * @return true while the engine confirmed the session less than its granted TTL ago (SES-8); false also while
+     *         the backend is still connecting (nothing is bound yet then)
+     */
+    boolean sessionTrusted() {
+        return backend != null && sessionClock.trusted();
+    }
+
+    /** @return a phrase for messages saying how long ago the engine last confirmed the session */
+    String lastConfirmation() {
+        return "the engine last confirmed the session " + Validation.human(sessionClock.sinceConfirmed())
+                + " ago, longer than its TTL of " + Validation.human(backend.sessionTtl());
     }
 
     boolean isClosed() {
@@ -516,6 +544,11 @@ final class CoordinatorImpl implements Coordinator {
     @Override
     public SessionState sessionState() {
         return closed.get() ? SessionState.CLOSED : state;
+    }
+
+    @Override
+    public Duration sessionTtl() {
+        return backend().sessionTtl();
     }
 
     @Override

@@ -61,17 +61,33 @@ final class LeaseImpl implements LockLease, CoordinatorImpl.SessionBound {
         return backend.fencingToken();
     }
 
+    /**
+     * The state, with the session clock applied at the call (SES-8): a lease that the session machine still holds
+     * reads {@code SUSPENDED} once the engine has not confirmed the session for a whole TTL, until it does again.
+     */
     @Override
-    public synchronized LeaseState state() {
-        return state;
+    public LeaseState state() {
+        LeaseState s;
+        synchronized (this) {
+            s = state;
+        }
+        return s == LeaseState.HELD && !coordinator.sessionTrusted() ? LeaseState.SUSPENDED : s;
     }
 
     @Override
     public void checkValid() {
-        LeaseState s = state();
+        LeaseState s;
+        synchronized (this) {
+            s = state;
+        }
         if (s != LeaseState.HELD) {
             throw new LockLostException(description + " (fencing token " + backend.fencingToken() + ") is " + s
                     + ", not HELD: stop work that needs it (LCK-6)");
+        }
+        if (!coordinator.sessionTrusted()) {
+            throw new LockLostException(description + " (fencing token " + backend.fencingToken() + ") cannot be "
+                    + "trusted: " + coordinator.lastConfirmation() + ", so the engine may have given it to another "
+                    + "holder; stop work that needs it (SES-8)");
         }
     }
 

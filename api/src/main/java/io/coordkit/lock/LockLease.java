@@ -20,10 +20,15 @@ public interface LockLease extends AutoCloseable {
      */
     long fencingToken();
 
-    /** @return the current state */
+    /**
+     * @return the current state, answered from the clock at the call: a lease the session still holds reads
+     *         {@link LeaseState#SUSPENDED} once the engine has not confirmed the session for a whole TTL (SES-8), so
+     *         a process that resumes after a freeze or a GC pause longer than the TTL does not trust its lease at
+     *         its first check, before any other thread of it has run
+     */
     LeaseState state();
 
-    /** @return true while the state is {@link LeaseState#HELD} */
+    /** @return true while the state is {@link LeaseState#HELD} (answered from the clock at the call, SES-8) */
     default boolean isValid() {
         return state() == LeaseState.HELD;
     }

@@ -2,6 +2,7 @@ package io.coordkit.spi;
 
 import io.coordkit.Capability;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,6 +21,15 @@ public interface BackendSession extends AutoCloseable {
 
     /** @return what this backend guarantees beyond the rules every backend meets */
     Set<Capability> capabilities();
+
+    /**
+     * @return the session TTL the engine granted to the current session: the time after which the engine removes
+     *         what the session holds once it stops hearing from the client. It may differ from the one asked for
+     *         ({@link ConnectionSpec#sessionTtl()}): ZooKeeper clamps it to its min/maxSessionTimeout, etcd
+     *         leases are whole seconds. The core bounds lease validity with it (SES-8) and
+     *         {@code Coordinator.sessionTtl()} shows it.
+     */
+    Duration sessionTtl();
 
     /** @return the config primitive */
     KvBackend kv();

@@ -73,6 +73,8 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     volatile boolean grantLocksLate;
     final List<CompletableFuture<Optional<BackendLease>>> lateGrants = new CopyOnWriteArrayList<>();
     volatile boolean closed;
+    /** Answered calls confirm the session (SES-8) while this is true. */
+    volatile boolean confirming = true;
 
     private final Map<String, Versioned<byte[]>> kv = new TreeMap<>();
     private final AtomicLong versions = new AtomicLong();
@@ -120,11 +122,21 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
             hanging.add(f);
             return f;
         }
+        long sent = System.nanoTime();
         try {
-            return CompletableFuture.completedFuture(body.get());
+            CompletableFuture<T> answered = CompletableFuture.completedFuture(body.get());
+            if (confirming) {
+                events.confirmed(sent);
+            }
+            return answered;
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    @Override
+    public java.time.Duration sessionTtl() {
+        return spec.sessionTtl();
     }
 
     @Override

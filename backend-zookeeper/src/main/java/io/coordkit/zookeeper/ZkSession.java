@@ -15,6 +15,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
@@ -66,6 +67,7 @@ final class ZkSession implements BackendSession {
     private final EmbeddedZooKeeper embedded;
     private final CuratorFramework curator;
     private final SessionTracker tracker;
+    private final SessionEvents events;
     private final Paths paths;
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -104,6 +106,7 @@ final class ZkSession implements BackendSession {
                     .aclProvider(new CreatorAcls());
         }
         this.curator = builder.build();
+        this.events = events;
         this.tracker = new SessionTracker(events, this::currentSessionId, spec.uri());
         this.curator.getConnectionStateListenable().addListener(tracker);
         this.ops = new Ops(curator, executor);
@@ -149,6 +152,7 @@ final class ZkSession implements BackendSession {
         }
         session.tracker.connected(id);
         session.checkNegotiatedTimeout();
+        session.startConfirming();
         LOG.info("{}: session 0x{} open (namespace {})", spec.uri(), Long.toHexString(id), spec.namespace());
         return session;
     }
@@ -156,6 +160,48 @@ final class ZkSession implements BackendSession {
     @Override
     public Set<Capability> capabilities() {
         return CAPABILITIES;
+    }
+
+    /** @return the timeout the server negotiated for the current session (it clamps to its min/max) */
+    @Override
+    public Duration sessionTtl() {
+        try {
+            int negotiated = zooKeeper().getSessionTimeout();
+            if (negotiated > 0) {
+                return Duration.ofMillis(negotiated);
+            }
+        } catch (Exception e) {
+            LOG.debug("could not read the negotiated session timeout", e);
+        }
+        return spec.sessionTtl();
+    }
+
+    /**
+     * ZooKeeper's client hides its pings, so the session is confirmed (SES-8) by a {@code sync} every quarter of the
+     * TTL: it passes through the leader, which is what expires sessions. The confirmation counts only if it was
+     * answered in the session it was sent in.
+     */
+    private void startConfirming() {
+        long period = Math.max(50, sessionTtl().toMillis() / 4);
+        scheduler.scheduleWithFixedDelay(this::confirm, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void confirm() {
+        if (closed) {
+            return;
+        }
+        try {
+            ZooKeeper zk = zooKeeper();
+            long sessionId = zk.getSessionId();
+            long sent = System.nanoTime();
+            zk.sync("/", (rc, path, ctx) -> {
+                if (rc == KeeperException.Code.OK.intValue() && sessionId != 0 && sessionId == currentSessionId()) {
+                    events.confirmed(sent);
+                }
+            }, null);
+        } catch (Exception e) {
+            LOG.debug("{}: no session confirmation sent: {}", spec.uri(), e.toString());
+        }
     }
 
     @Override

@@ -38,6 +38,10 @@ import java.util.function.Consumer;
  * register SERVICE ID ADDRESS     register an instance           -> ok register SERVICE ID
  * deregister SERVICE ID                                          -> ok deregister SERVICE ID
  * put KEY VALUE                   config put                     -> ok put KEY VERSION
+ * stall-check LOCK ELECTION MS    watch for this JVM being stalled
+ *                                 (frozen) longer than MS; at the
+ *                                 first check after such a stall
+ *                                 emit what lease and candidate say -> ok stall-check LOCK ELECTION
  * ping                                                           -> ok ping STATE
  * sleep MS                        answer after MS milliseconds   -> ok sleep MS
  * close                           close the coordinator          -> ok close
@@ -48,7 +52,8 @@ import java.util.function.Consumer;
  * answer it waits for ({@link Actor} always numbers its requests).
  * A failed command answers {@code err COMMAND ExceptionClass: message}. Events come as lines at any time:
  * {@code event session STATE}, {@code event lease NAME STATE}, {@code event elected ELECTION TERM},
- * {@code event revoked ELECTION REASON}. The first line is {@code ready}.
+ * {@code event revoked ELECTION REASON},
+ * {@code event stalled GAP_MS lease LOCK VALID leader ELECTION LEADER}. The first line is {@code ready}.
  */
 public final class ActorMain {
 
@@ -201,6 +206,12 @@ public final class ActorMain {
                     answer.accept("ok put " + a[1] + " " + version);
                     break;
                 }
+                case "stall-check": {
+                    require(a, 4);
+                    startStallCheck(lease(a[1]), a[1], candidate(a[2]), a[2], Long.parseLong(a[3]));
+                    answer.accept("ok stall-check " + a[1] + " " + a[2]);
+                    break;
+                }
                 case "ping":
                     answer.accept("ok ping " + (coordinator == null ? "NOT_CONNECTED" : coordinator.sessionState()));
                     break;
@@ -227,6 +238,36 @@ public final class ActorMain {
             String message = String.valueOf(e.getMessage()).replace('\n', ' ').replace('\r', ' ');
             answer.accept("err " + cmd + " " + e.getClass().getName() + ": " + message);
         }
+    }
+
+    /**
+     * Starts a thread that looks at the clock every few milliseconds; the first time it finds more than
+     * {@code stallMs} since its previous look (the JVM was frozen), it asks the lease and the candidate at once,
+     * before anything else, and reports what they said (SES-8).
+     */
+    private void startStallCheck(LockLease lease, String lockName, Candidate candidate, String election,
+                                 long stallMs) {
+        Thread t = new Thread(() -> {
+            long previous = System.nanoTime();
+            while (true) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (now - previous > stallMs * 1_000_000L) {
+                    boolean valid = lease.isValid();
+                    boolean leader = candidate.isLeader();
+                    emit("event stalled " + (now - previous) / 1_000_000 + " lease " + lockName + " " + valid
+                            + " leader " + election + " " + leader);
+                    return;
+                }
+                previous = now;
+            }
+        }, "actor-stall-check");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Coordinator coordinator() {

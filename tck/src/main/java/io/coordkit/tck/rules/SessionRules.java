@@ -158,6 +158,29 @@ public abstract class SessionRules extends TckSuite {
     }
 
     @Test
+    public void required_SES_8_aClientResumedAfterAFreezeLongerThanItsTtlDistrustsItsLeaseAtOnce() {
+        Duration granted = open().sessionTtl(); // the actor connects with the same URI: the same grant
+        Actor actor = clients().actor("stalled");
+        long token = actor.lock("ses8", operationTimeout());
+        actor.elect("ses8", "actor");
+        actor.awaitElected("ses8", operationTimeout());
+        actor.request("stall-check ses8 ses8 " + granted.toMillis());
+        actor.freeze();
+        try {
+            pause(granted.plusSeconds(1), "SES-8: the client stays frozen for longer than its TTL");
+        } finally {
+            actor.thaw();
+        }
+        String stalled = actor.awaitEvent(e -> e.startsWith("stalled "), operationTimeout())
+                .orElseThrow(() -> new AssertionError(rule("SES-8", "the resumed client reported no check after its "
+                        + "freeze; its events %s", actor.events())));
+        assertThat(stalled).as(rule("SES-8", "right after a freeze longer than the TTL of %s, the lease (fencing "
+                        + "token %d) must not be valid and the candidate must not lead, before the backend noticed "
+                        + "anything; the resumed client said: %s", granted, token, stalled))
+                .endsWith("lease ses8 false leader ses8 false");
+    }
+
+    @Test
     public void required_SES_4_contactLostSuspendsLeasesAndLeadership() {
         ProxiedConnection conn = clients().openProxied();
         StateRecorder states = new StateRecorder();

@@ -23,7 +23,7 @@ public final class SpecRules {
     public static final List<String> RULES = List.of(
             "URI-1", "URI-2", "URI-3", "URI-4", "URI-5", "URI-6",
             "NAM-1", "NAM-2", "NAM-3", "NAM-4", "NAM-5", "NAM-6", "NAM-7",
-            "SES-1", "SES-2", "SES-3", "SES-4", "SES-5", "SES-6", "SES-7",
+            "SES-1", "SES-2", "SES-3", "SES-4", "SES-5", "SES-6", "SES-7", "SES-8",
             "REG-1", "REG-2", "REG-3", "REG-4", "REG-5", "REG-6", "REG-7",
             "LCK-1", "LCK-2", "LCK-3", "LCK-4", "LCK-5", "LCK-6", "LCK-7", "LCK-8", "LCK-9", "LCK-10", "LCK-11",
             "LCK-12",
