@@ -133,4 +133,70 @@ public interface ConfigStore {
      * @return the asynchronous form of {@link #list(String)}
      */
     CompletableFuture<SortedMap<String, Versioned<byte[]>>> listAsync(String prefix);
+
+    /**
+     * {@link #compareAndSet(String, long, byte[])} with a string stored as UTF-8.
+     *
+     * @param key             the key
+     * @param expectedVersion the version the key must have, or {@link Versioned#ABSENT} for "no value"
+     * @param value           the new value, at most 512 KiB as UTF-8
+     * @return the new version
+     * @throws io.coordkit.VersionConflictException if the key's version is not {@code expectedVersion}
+     */
+    long compareAndSet(String key, long expectedVersion, String value);
+
+    /**
+     * {@link #putIfAbsent(String, byte[])} with a string stored as UTF-8.
+     *
+     * @param key   the key
+     * @param value the value, at most 512 KiB as UTF-8
+     * @return the new version, or empty if the key already had a value
+     */
+    Optional<Long> putIfAbsent(String key, String value);
+
+    /**
+     * The twin of {@link #put(String, String)}.
+     *
+     * @param key   the key
+     * @param value the value, at most 512 KiB as UTF-8
+     * @return the new version
+     */
+    CompletableFuture<Long> putAsync(String key, String value);
+
+    /**
+     * The twin of {@link #compareAndSet(String, long, String)}.
+     *
+     * @param key             the key
+     * @param expectedVersion the version the key must have, or {@link Versioned#ABSENT}
+     * @param value           the new value
+     * @return the new version, or a future failed with {@link io.coordkit.VersionConflictException}
+     */
+    CompletableFuture<Long> compareAndSetAsync(String key, long expectedVersion, String value);
+
+    /**
+     * The twin of {@link #putIfAbsent(String, byte[])}.
+     *
+     * @param key   the key
+     * @param value the value
+     * @return the new version, or empty if the key already had a value
+     */
+    CompletableFuture<Optional<Long>> putIfAbsentAsync(String key, byte[] value);
+
+    /**
+     * The twin of {@link #delete(String, long)}.
+     *
+     * @param key             the key
+     * @param expectedVersion the version the key must have
+     * @return a future that completes once deleted, or fails with {@link io.coordkit.VersionConflictException}
+     */
+    CompletableFuture<Void> deleteAsync(String key, long expectedVersion);
+
+    /**
+     * The twin of {@link #putIfAbsent(String, String)}.
+     *
+     * @param key   the key
+     * @param value the value, at most 512 KiB as UTF-8
+     * @return the new version, or empty if the key already had a value
+     */
+    CompletableFuture<Optional<Long>> putIfAbsentAsync(String key, String value);
 }

@@ -2,6 +2,7 @@ package io.coordkit.election;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** One candidacy in an election. Closing it leaves the election (and gives up leadership if held). */
 public interface Candidate extends AutoCloseable {
@@ -51,4 +52,20 @@ public interface Candidate extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * The twin of {@link #awaitLeadership(Duration)}: completes with true once this candidate leads and its
+     * listener's {@code elected} call returned, with false when the time runs out or the candidacy ends.
+     *
+     * @param timeout how long to wait, zero to one hour
+     * @return whether it leads
+     */
+    CompletableFuture<Boolean> awaitLeadershipAsync(Duration timeout);
+
+    /**
+     * The twin of {@link #resign()}.
+     *
+     * @return a future that completes once the old candidacy is withdrawn and the candidate has joined again
+     */
+    CompletableFuture<Void> resignAsync();
 }

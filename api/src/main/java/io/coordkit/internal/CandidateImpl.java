@@ -275,11 +275,36 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
     }
 
     @Override
+    public CompletableFuture<Boolean> awaitLeadershipAsync(Duration timeout) {
+        Validation.waitTime("timeout", timeout);
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        // The blocking wait polls at most every 100 ms; running it on the coordinator's notification pool keeps
+        // the caller's thread free and needs no second copy of the waiting rule.
+        coordinator.newSerialExecutor("awaitLeadership of " + this).execute(() -> {
+            try {
+                result.complete(awaitLeadership(timeout));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.completeExceptionally(new CoordinationException("interrupted while waiting for leadership",
+                        e));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    @Override
     public void resign() {
+        Calls.await(resignAsync());
+    }
+
+    @Override
+    public CompletableFuture<Void> resignAsync() {
         BackendCandidacy old;
         synchronized (this) {
             if (ended || leading == null) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             leading = null;
             old = backend;
@@ -287,31 +312,46 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             generation++;
             notifications.execute(() -> listener.revoked(RevocationReason.RESIGNED));
         }
-        if (old != null) {
-            // Join again only once the old candidacy is gone: while it is on the engine it still leads there, and
-            // its events are ignored here, so nobody would lead (ELE-5, ELE-6).
-            try {
-                Calls.await(coordinator.calls().release(describeWithdrawal(), old::withdraw));
-            } catch (IllegalStateException e) {
-                end();
-                throw e; // closed meanwhile (SES-7)
-            } catch (CoordinationException e) {
-                end();
-                coordinator.releaseInBackground(describeWithdrawal(), old::withdraw);
-                throw new CoordinationException("'" + id + "' resigned from election '" + election
-                        + "' but its candidacy could not be withdrawn (" + e.getMessage() + "); the candidacy "
-                        + "ended, its withdrawal is retried in the background", e);
-            }
-        }
-        // join() does nothing if the candidacy ended while the withdrawal ran (lost session, close): a candidacy
-        // that ended is never re-made (ELE-7)
+        // Join again only once the old candidacy is gone: while it is on the engine it still leads there, and its
+        // events are ignored here, so nobody would lead (ELE-5, ELE-6).
+        CompletableFuture<Void> withdrawn;
         try {
-            Calls.await(join());
-        } catch (CoordinationException e) {
-            end();
-            throw new CoordinationException("'" + id + "' resigned from election '" + election
-                    + "' but could not join again: " + e.getMessage(), e);
+            withdrawn = old == null ? CompletableFuture.completedFuture(null)
+                    : coordinator.calls().release(describeWithdrawal(), old::withdraw);
+        } catch (RuntimeException e) {
+            withdrawn = CompletableFuture.failedFuture(e);
         }
+        return withdrawn.handle((ok, failure) -> failure).thenCompose(failure -> {
+            if (failure != null) {
+                end();
+                Throwable cause = Calls.unwrap(failure);
+                if (cause instanceof CoordinationException e) {
+                    coordinator.releaseInBackground(describeWithdrawal(), old::withdraw);
+                    return CompletableFuture.failedFuture(new CoordinationException("'" + id + "' resigned from "
+                            + "election '" + election + "' but its candidacy could not be withdrawn ("
+                            + e.getMessage() + "); the candidacy ended, its withdrawal is retried in the background",
+                            e));
+                }
+                return CompletableFuture.failedFuture(cause); // closed meanwhile (SES-7)
+            }
+            // join() does nothing if the candidacy ended while the withdrawal ran (lost session, close): a
+            // candidacy that ended is never re-made (ELE-7)
+            return join().handle((joined, joinFailure) -> {
+                Throwable cause = joinFailure == null ? null : Calls.unwrap(joinFailure);
+                if (cause instanceof CoordinationException e) {
+                    end();
+                    throw new CoordinationException("'" + id + "' resigned from election '" + election
+                            + "' but could not join again: " + e.getMessage(), e);
+                }
+                if (cause instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (cause != null) {
+                    throw new CoordinationException(String.valueOf(cause), cause);
+                }
+                return null;
+            });
+        });
     }
 
     @Override

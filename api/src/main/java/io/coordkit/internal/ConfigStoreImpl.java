@@ -43,6 +43,12 @@ final class ConfigStoreImpl implements ConfigStore {
     }
 
     @Override
+    public CompletableFuture<Long> putAsync(String key, String value) {
+        Validation.name("key", key);
+        return putAsync(key, Validation.value("value", value));
+    }
+
+    @Override
     public CompletableFuture<Long> putAsync(String key, byte[] value) {
         Validation.name("key", key);
         byte[] copy = Validation.value("value", value).clone();
@@ -64,12 +70,44 @@ final class ConfigStoreImpl implements ConfigStore {
     }
 
     @Override
+    public long compareAndSet(String key, long expectedVersion, String value) {
+        return Calls.await(compareAndSetAsync(key, expectedVersion, value));
+    }
+
+    @Override
+    public CompletableFuture<Long> compareAndSetAsync(String key, long expectedVersion, String value) {
+        Validation.name("key", key);
+        return compareAndSetAsync(key, expectedVersion, Validation.value("value", value));
+    }
+
+    @Override
     public Optional<Long> putIfAbsent(String key, byte[] value) {
-        try {
-            return Optional.of(compareAndSet(key, Versioned.ABSENT, value));
-        } catch (VersionConflictException e) {
-            return Optional.empty();
-        }
+        return Calls.await(putIfAbsentAsync(key, value));
+    }
+
+    @Override
+    public Optional<Long> putIfAbsent(String key, String value) {
+        return Calls.await(putIfAbsentAsync(key, value));
+    }
+
+    @Override
+    public CompletableFuture<Optional<Long>> putIfAbsentAsync(String key, String value) {
+        Validation.name("key", key);
+        return putIfAbsentAsync(key, Validation.value("value", value));
+    }
+
+    @Override
+    public CompletableFuture<Optional<Long>> putIfAbsentAsync(String key, byte[] value) {
+        return compareAndSetAsync(key, Versioned.ABSENT, value).handle((version, failure) -> {
+            if (failure == null) {
+                return Optional.of(version);
+            }
+            Throwable cause = Calls.unwrap(failure);
+            if (cause instanceof VersionConflictException) {
+                return Optional.<Long>empty();
+            }
+            throw cause instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(cause);
+        });
     }
 
     @Override
@@ -86,13 +124,18 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public void delete(String key, long expectedVersion) {
+        Calls.await(deleteAsync(key, expectedVersion));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAsync(String key, long expectedVersion) {
         Validation.name("key", key);
         if (expectedVersion < 0) {
             throw new IllegalArgumentException("expectedVersion of a conditional delete must be >= 0 (NAM-2), was "
                     + expectedVersion);
         }
-        Calls.await(coordinator.calls().write("delete '" + key + "' at version " + expectedVersion,
-                () -> coordinator.backend().kv().delete(key, OptionalLong.of(expectedVersion))));
+        return coordinator.calls().write("delete '" + key + "' at version " + expectedVersion,
+                () -> coordinator.backend().kv().delete(key, OptionalLong.of(expectedVersion))).thenApply(x -> null);
     }
 
     @Override

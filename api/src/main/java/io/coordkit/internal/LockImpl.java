@@ -42,7 +42,12 @@ final class LockImpl implements DistributedLock {
 
     @Override
     public Optional<LockLease> tryAcquire() {
-        return Calls.await(request(Duration.ZERO));
+        return Calls.await(tryAcquireAsync());
+    }
+
+    @Override
+    public CompletableFuture<Optional<LockLease>> tryAcquireAsync() {
+        return request(Duration.ZERO);
     }
 
     @Override

@@ -84,6 +84,11 @@ final class LocksImpl implements Locks {
             }
 
             @Override
+            public CompletableFuture<Optional<LockLease>> tryAcquireAsync() {
+                return permit.tryAcquireAsync();
+            }
+
+            @Override
             public CompletableFuture<LockLease> acquireAsync(Duration timeout) {
                 return permit.acquireAsync(timeout);
             }

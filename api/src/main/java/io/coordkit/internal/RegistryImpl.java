@@ -86,4 +86,11 @@ final class RegistryImpl implements ServiceRegistry {
         Validation.notNull("strategy", strategy);
         return strategy.select(service, instances(service));
     }
+
+    @Override
+    public CompletableFuture<Optional<ServiceInstance>> chooseAsync(String service, SelectionStrategy strategy) {
+        Validation.name("service", service);
+        Validation.notNull("strategy", strategy);
+        return instancesAsync(service).thenApply(live -> strategy.select(service, live));
+    }
 }

@@ -55,4 +55,11 @@ public interface DistributedLock {
      * @return the adapter; one per lock handle
      */
     Lock asLock();
+
+    /**
+     * The twin of {@link #tryAcquire()}.
+     *
+     * @return a lease if the lock was free, otherwise empty
+     */
+    CompletableFuture<Optional<LockLease>> tryAcquireAsync();
 }

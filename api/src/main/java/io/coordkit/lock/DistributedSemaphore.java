@@ -31,4 +31,11 @@ public interface DistributedSemaphore {
      * @return a future of the lease
      */
     CompletableFuture<LockLease> acquireAsync(Duration timeout);
+
+    /**
+     * The twin of {@link #tryAcquire()}.
+     *
+     * @return a lease if the semaphore was free, otherwise empty
+     */
+    CompletableFuture<Optional<LockLease>> tryAcquireAsync();
 }

@@ -63,4 +63,13 @@ public interface ServiceRegistry {
      * @return an instance, or empty if none is registered
      */
     Optional<ServiceInstance> choose(String service, SelectionStrategy strategy);
+
+    /**
+     * The twin of {@link #choose(String, SelectionStrategy)}.
+     *
+     * @param service  the service
+     * @param strategy how to pick; keep one strategy object per service for round-robin to rotate
+     * @return a live instance, or empty if there is none
+     */
+    CompletableFuture<Optional<ServiceInstance>> chooseAsync(String service, SelectionStrategy strategy);
 }
