@@ -140,13 +140,16 @@ final class CoordinatorImpl implements Coordinator {
         }, "coordkit-connect");
         t.setDaemon(true);
         t.start();
-        // In-process engines start their server inside connect: give that start its own allowance.
-        Duration grace = spec.connectTimeout().plusSeconds(provider.requiresEndpoints(spec.scheme()) ? 2 : 30);
+        // A backend gives up by itself at the connect timeout, with its reason; the core allows it a moment more
+        // for that and then gives up in the same words. In-process engines start their server inside connect: give
+        // that start its own allowance.
+        Duration limit = provider.requiresEndpoints(spec.scheme()) ? spec.connectTimeout().plusMillis(200)
+                : spec.connectTimeout().plusSeconds(30);
         try {
-            return connecting.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            return connecting.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             connecting.thenAccept(BackendSession::close);
-            throw new BackendUnavailableException("no session with " + spec.uri() + " within the connect timeout of "
+            throw new BackendUnavailableException(couldNotConnect(spec) + " within the connect timeout of "
                     + Validation.human(spec.connectTimeout()) + " (URI-6)");
         } catch (InterruptedException e) {
             connecting.thenAccept(BackendSession::close);
@@ -154,11 +157,21 @@ final class CoordinatorImpl implements Coordinator {
             throw new CoordinationException("interrupted while connecting to " + spec.uri(), e);
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = Calls.unwrap(e);
-            if (cause instanceof CoordinationException || cause instanceof IllegalArgumentException) {
-                throw (RuntimeException) cause;
+            if (cause instanceof IllegalArgumentException iae) {
+                throw iae;
             }
-            throw new BackendUnavailableException("cannot connect to " + spec.uri() + ": " + cause, cause);
+            if (cause instanceof CoordinationException ce && !(cause instanceof BackendUnavailableException)) {
+                throw ce;
+            }
+            String reason = cause instanceof BackendUnavailableException ? cause.getMessage() : cause.toString();
+            throw new BackendUnavailableException(couldNotConnect(spec) + " within the connect timeout of "
+                    + Validation.human(spec.connectTimeout()) + " (URI-6): " + reason, cause);
         }
+    }
+
+    /** The one wording of a failed connect, whatever the backend or the reason. */
+    private static String couldNotConnect(ConnectionSpec spec) {
+        return "could not connect to " + spec.uri();
     }
 
     private static ThreadFactory daemon(String name) {

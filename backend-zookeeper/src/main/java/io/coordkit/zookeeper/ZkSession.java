@@ -138,17 +138,17 @@ final class ZkSession implements BackendSession {
             connected = session.curator.blockUntilConnected(millis(spec.connectTimeout()), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            session.close();
-            throw new BackendUnavailableException("interrupted while connecting to " + spec.uri(), e);
+            session.closeInBackground();
+            throw new BackendUnavailableException("interrupted while connecting", e);
         } catch (RuntimeException e) {
-            session.close();
-            throw new BackendUnavailableException("could not connect to " + spec.uri() + ": " + e.getMessage(), e);
+            session.closeInBackground();
+            throw new BackendUnavailableException(e.getMessage(), e);
         }
         long id = session.currentSessionId();
         if (!connected || id == 0) {
-            session.close();
-            throw new BackendUnavailableException("could not open a ZooKeeper session at " + spec.uri()
-                    + " within the connect timeout of " + spec.connectTimeout());
+            session.closeInBackground();
+            // the core words it: "could not connect to URI within the connect timeout of ... (URI-6)"
+            throw new BackendUnavailableException("no ZooKeeper session was established");
         }
         session.tracker.connected(id);
         session.checkNegotiatedTimeout();
@@ -251,6 +251,16 @@ final class ZkSession implements BackendSession {
             embedded.close();
         }
         LOG.info("{}: closed", spec.uri());
+    }
+
+    /**
+     * Closes after a failed connect without making the caller wait: closing a client that never reached a server
+     * can take as long as Curator's close wait, and the user's connect timeout has already run out.
+     */
+    private void closeInBackground() {
+        Thread t = new Thread(this::close, "coordkit-zk-close");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override

@@ -158,16 +158,12 @@ public abstract class UriRules extends TckSuite {
     }
 
     @Test
-    public void required_URI_6_unreachableEngineFailsWithBackendUnavailableAndLeavesNothingRunning() {
-        TckUris dead = unreachable().withOption("connectTimeout", "500ms");
-        String hostPort = dead.hosts();
+    public void required_URI_6_unreachableEngineFailsWithBackendUnavailableAndLeavesNothingRunning()
+            throws Exception {
+        TckUris dead = unreachable();
         int threadsBefore = -1;
         for (int i = 0; i < 6; i++) {
-            assertThatThrownBy(() -> Coordinators.connect(dead.toString()))
-                    .as(rule("URI-6", "connect to %s where nothing listens", hostPort))
-                    .isInstanceOf(BackendUnavailableException.class)
-                    .satisfies(e -> assertThat(e.getMessage()).as(rule("URI-6", "the message names the URI"))
-                            .contains(hostPort));
+            assertConnectFailsInTime(dead, Duration.ofMillis(500), "where nothing listens");
             if (i == 0) {
                 threadsBefore = Thread.activeCount();
             }
@@ -176,5 +172,46 @@ public abstract class UriRules extends TckSuite {
         await("URI-6").untilAsserted(() -> assertThat(Thread.activeCount())
                 .as(rule("URI-6", "live threads after 5 more failed connects (a leak grows with each)"))
                 .isLessThanOrEqualTo(before + 3));
+        // A server that accepts connections and never answers, as a frozen engine does.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    held.forEach(socket -> {
+                        try {
+                            socket.close();
+                        } catch (java.io.IOException ignored) {
+                            // closing anyway
+                        }
+                    });
+                }
+            }, "tck-silent-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            assertConnectFailsInTime(base().withHosts("127.0.0.1:" + silent.getLocalPort()), Duration.ofSeconds(1),
+                    "that accepts connections and never answers");
+        }
+    }
+
+    private void assertConnectFailsInTime(TckUris uri, Duration connectTimeout, String where) {
+        uri = uri.withOption("connectTimeout", connectTimeout.toMillis() + "ms");
+        Duration limit = connectTimeout.plusSeconds(1);
+        long start = System.nanoTime();
+        String target = uri.toString();
+        String hosts = uri.hosts();
+        assertThatThrownBy(() -> Coordinators.connect(target))
+                .as(rule("URI-6", "connect to %s %s", hosts, where))
+                .isInstanceOf(BackendUnavailableException.class)
+                .satisfies(e -> assertThat(e.getMessage()).as(rule("URI-6", "the one wording, naming the URI"))
+                        .startsWith("could not connect to ").contains(hosts)
+                        .contains("within the connect timeout of"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).as(rule("URI-6", "a connect %s with %s fails within the connect timeout and a second",
+                where, uri)).isLessThanOrEqualTo(limit);
     }
 }

@@ -101,7 +101,9 @@ public abstract class ValidationRules extends TckSuite {
         assertRejected("NAM-2", "null key", () -> c.config().put(null, "v"));
         assertRejected("NAM-2", "null value", () -> c.config().put("k", (byte[]) null));
         assertRejected("NAM-2", "null string value", () -> c.config().put("k", (String) null));
-        assertRejected("NAM-2", "null CAS value", () -> c.config().compareAndSet("k", 1, null));
+        assertRejected("NAM-2", "null CAS value", () -> c.config().compareAndSet("k", 1, (byte[]) null));
+        assertRejected("NAM-2", "null CAS string value", () -> c.config().compareAndSet("k", 1, (String) null));
+        assertRejected("NAM-2", "null putIfAbsent string value", () -> c.config().putIfAbsent("k", (String) null));
         assertRejected("NAM-2", "CAS expected version -2", () -> c.config().compareAndSet("k", -2, new byte[0]));
         assertRejected("NAM-2", "null lock name", () -> c.locks().lock(null));
         assertRejected("NAM-2", "null instance", () -> c.registry().register("svc", null));
