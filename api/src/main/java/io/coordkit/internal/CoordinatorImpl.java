@@ -11,7 +11,7 @@ import io.coordkit.Subscription;
 import io.coordkit.config.ConfigStore;
 import io.coordkit.election.Elections;
 import io.coordkit.lock.Locks;
-import io.coordkit.naming.ServiceRegistry;
+import io.coordkit.registry.ServiceRegistry;
 import io.coordkit.session.SessionListener;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendSession;

@@ -1,7 +1,7 @@
 package io.coordkit.internal;
 
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
 import org.slf4j.Logger;

@@ -22,7 +22,7 @@ public interface BackendSession extends AutoCloseable {
     Set<Capability> capabilities();
 
     /** @return the config primitive */
-    KvBackend kv();
+    ConfigBackend config();
 
     /** @return the lock primitives */
     LockBackend locks();

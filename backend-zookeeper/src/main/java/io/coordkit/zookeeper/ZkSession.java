@@ -7,7 +7,7 @@ import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.ElectionBackend;
 import io.coordkit.spi.EngineStatus;
-import io.coordkit.spi.KvBackend;
+import io.coordkit.spi.ConfigBackend;
 import io.coordkit.spi.LockBackend;
 import io.coordkit.spi.RegistryBackend;
 import io.coordkit.spi.SessionEvents;
@@ -70,7 +70,7 @@ final class ZkSession implements BackendSession {
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Ops ops;
-    private final ZkKv kv;
+    private final ZkConfig config;
     private final ZkLocks locks;
     private final ZkRegistry registry;
     private final ZkElections elections;
@@ -107,7 +107,7 @@ final class ZkSession implements BackendSession {
         this.tracker = new SessionTracker(events, this::currentSessionId, spec.uri());
         this.curator.getConnectionStateListenable().addListener(tracker);
         this.ops = new Ops(curator, executor);
-        this.kv = new ZkKv(this);
+        this.config = new ZkConfig(this);
         this.locks = new ZkLocks(this);
         this.registry = new ZkRegistry(this);
         this.elections = new ZkElections(this);
@@ -159,8 +159,8 @@ final class ZkSession implements BackendSession {
     }
 
     @Override
-    public KvBackend kv() {
-        return kv;
+    public ConfigBackend config() {
+        return config;
     }
 
     @Override
@@ -190,7 +190,7 @@ final class ZkSession implements BackendSession {
         }
         closed = true;
         tracker.close();
-        kv.close();
+        config.close();
         registry.close();
         elections.close();
         locks.close();

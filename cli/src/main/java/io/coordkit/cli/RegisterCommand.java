@@ -2,8 +2,8 @@ package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
 import io.coordkit.internal.Validation;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -2,7 +2,7 @@ package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
 import io.coordkit.internal.Validation;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

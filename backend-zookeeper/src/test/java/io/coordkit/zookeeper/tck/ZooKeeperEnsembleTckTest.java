@@ -4,7 +4,7 @@ import io.coordkit.tck.TckFixture;
 import io.coordkit.tck.failover.FailoverChecks;
 import io.coordkit.tck.fixtures.ZooKeeperFixtures;
 import io.coordkit.tck.rules.UriRules;
-import io.coordkit.tck.rules.ValidationRules;
+import io.coordkit.tck.rules.NameRules;
 import io.coordkit.tck.rules.SessionRules;
 import io.coordkit.tck.rules.RegistryRules;
 import io.coordkit.tck.rules.LockRules;
@@ -30,9 +30,9 @@ class ZooKeeperEnsembleTckTest {
         }
     }
 
-    /** ValidationRules on a three-node ZooKeeper ensemble. */
+    /** NameRules on a three-node ZooKeeper ensemble. */
     @Nested
-    class Validation extends ValidationRules {
+    class Validation extends NameRules {
         @Override
         protected TckFixture createFixture() {
             return ZooKeeperFixtures.ensemble();

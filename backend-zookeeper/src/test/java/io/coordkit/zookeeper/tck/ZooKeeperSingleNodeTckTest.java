@@ -3,7 +3,7 @@ package io.coordkit.zookeeper.tck;
 import io.coordkit.tck.TckFixture;
 import io.coordkit.tck.fixtures.ZooKeeperFixtures;
 import io.coordkit.tck.rules.UriRules;
-import io.coordkit.tck.rules.ValidationRules;
+import io.coordkit.tck.rules.NameRules;
 import io.coordkit.tck.rules.SessionRules;
 import io.coordkit.tck.rules.RegistryRules;
 import io.coordkit.tck.rules.LockRules;
@@ -29,9 +29,9 @@ class ZooKeeperSingleNodeTckTest {
         }
     }
 
-    /** ValidationRules on a single standalone ZooKeeper node. */
+    /** NameRules on a single standalone ZooKeeper node. */
     @Nested
-    class Validation extends ValidationRules {
+    class Validation extends NameRules {
         @Override
         protected TckFixture createFixture() {
             return ZooKeeperFixtures.singleNode();

@@ -10,7 +10,7 @@ import io.coordkit.tck.rules.RegistryRules;
 import io.coordkit.tck.rules.SessionRules;
 import io.coordkit.tck.rules.SpiRules;
 import io.coordkit.tck.rules.UriRules;
-import io.coordkit.tck.rules.ValidationRules;
+import io.coordkit.tck.rules.NameRules;
 
 import java.util.List;
 import java.util.Objects;
@@ -55,7 +55,7 @@ public final class RunnerSuites {
     }
 
     /** NAM rules. */
-    public static final class Validation extends ValidationRules {
+    public static final class Validation extends NameRules {
         @Override
         protected TckFixture createFixture() {
             return newFixture();

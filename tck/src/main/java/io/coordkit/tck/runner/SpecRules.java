@@ -9,7 +9,7 @@ import io.coordkit.tck.rules.RegistryRules;
 import io.coordkit.tck.rules.SessionRules;
 import io.coordkit.tck.rules.SpiRules;
 import io.coordkit.tck.rules.UriRules;
-import io.coordkit.tck.rules.ValidationRules;
+import io.coordkit.tck.rules.NameRules;
 
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +34,7 @@ public final class SpecRules {
             "FOV-1", "FOV-2", "FOV-3", "FOV-4", "FOV-5");
 
     /** Every abstract suite of the TCK. */
-    public static final List<Class<?>> SUITES = List.of(UriRules.class, ValidationRules.class, SessionRules.class,
+    public static final List<Class<?>> SUITES = List.of(UriRules.class, NameRules.class, SessionRules.class,
             RegistryRules.class, LockRules.class, ConfigRules.class, ElectionRules.class, HealthRules.class,
             SpiRules.class, FailoverChecks.class);
 

@@ -1,4 +1,4 @@
-package io.coordkit.tck.rules;
+package io.coordkit.tck.workload;
 
 import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
@@ -68,7 +68,7 @@ public final class LeadershipRecorder implements LeadershipListener {
         final List<Leadership> held = new ArrayList<>();
         Leadership heldOpen;
 
-        GiveUp(long term, long at) {
+        public GiveUp(long term, long at) {
             this.term = term;
             this.at = at;
         }
@@ -268,11 +268,11 @@ public final class LeadershipRecorder implements LeadershipListener {
         return new ArrayList<>(told);
     }
 
-    synchronized Optional<LeaderInfo> lastElected() {
+    public synchronized Optional<LeaderInfo> lastElected() {
         return Optional.ofNullable(lastElected);
     }
 
-    synchronized long electedCount() {
+    public synchronized long electedCount() {
         return told.stream().filter(s -> s.startsWith("elected")).count();
     }
 
@@ -281,7 +281,7 @@ public final class LeadershipRecorder implements LeadershipListener {
         return overlaps.get();
     }
 
-    String candidate() {
+    public String candidate() {
         return candidate;
     }
 

@@ -1,4 +1,4 @@
-package io.coordkit.tck.rules;
+package io.coordkit.tck.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.coordkit.tck.failover;
+package io.coordkit.tck.workload;
 
 import io.coordkit.Coordinator;
 import io.coordkit.lock.LeaseState;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link io.coordkit.tck.check.MutualExclusionChecker}. A lease's interval ends when {@code close()} is called or
  * at its first SUSPENDED or LOST notification, whichever comes first: from then on its holder no longer trusts it.
  */
-final class LockWorkload implements AutoCloseable {
+public final class LockWorkload implements AutoCloseable {
 
     private final History<Lease> history;
     private final ExecutorService pool;
@@ -29,7 +29,7 @@ final class LockWorkload implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong lastFailureAt = new AtomicLong();
 
-    LockWorkload(List<Coordinator> coordinators, String lockName, History<Lease> history) {
+    public LockWorkload(List<Coordinator> coordinators, String lockName, History<Lease> history) {
         this.history = history;
         this.pool = Executors.newFixedThreadPool(coordinators.size());
         for (int i = 0; i < coordinators.size(); i++) {
@@ -71,7 +71,7 @@ final class LockWorkload implements AutoCloseable {
         }
     }
 
-    long failures() {
+    public long failures() {
         return failures.get();
     }
 
@@ -98,7 +98,7 @@ final class LockWorkload implements AutoCloseable {
         }
     }
 
-    List<Lease> leases() {
+    public List<Lease> leases() {
         return new ArrayList<>(history.snapshot());
     }
 }

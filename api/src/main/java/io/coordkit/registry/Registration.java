@@ -1,4 +1,4 @@
-package io.coordkit.naming;
+package io.coordkit.registry;
 
 /** A registered service instance. Closing it deregisters the instance; closing twice is a no-op. */
 public interface Registration extends AutoCloseable {

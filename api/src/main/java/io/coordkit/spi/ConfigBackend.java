@@ -10,7 +10,7 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 
 /** The config primitive of a backend (SPEC.md CFG-*). Keys are persistent, not session-bound. */
-public interface KvBackend {
+public interface ConfigBackend {
 
     /**
      * @param key the key

@@ -7,8 +7,9 @@ import io.coordkit.Coordinators;
 import io.coordkit.RetryOptions;
 import io.coordkit.election.Candidate;
 import io.coordkit.lock.LockLease;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
+import io.coordkit.tck.workload.LeadershipRecorder;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Rules NAM-1 to NAM-7: names, values, arguments and namespaces, checked identically on every backend before any
  * I/O. Extend it and implement {@link #createFixture()}.
  */
-public abstract class ValidationRules extends TckSuite {
+public abstract class NameRules extends TckSuite {
 
     private static final List<String> INVALID_NAMES = invalidNames();
 

@@ -1,4 +1,4 @@
-package io.coordkit.tck.rules;
+package io.coordkit.tck.workload;
 
 import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * notices calls that overlap (SPI-7) or run on the test's own thread. Can throw on chosen events, to check that a
  * failing listener does not stop later calls.
  */
-final class ConfigRecorder implements ConfigListener {
+public final class ConfigRecorder implements ConfigListener {
 
     /** One delivered event. */
-    record Received(ConfigEvent event, long atNanos, String thread) {
+    public record Received(ConfigEvent event, long atNanos, String thread) {
     }
 
     private final List<Received> received = new ArrayList<>();
@@ -37,7 +37,7 @@ final class ConfigRecorder implements ConfigListener {
     private volatile int throwOnEvent = -1;
 
     /** @param index make the listener throw on the event of this index (0-based) */
-    void throwOn(int index) {
+    public void throwOn(int index) {
         this.throwOnEvent = index;
     }
 
@@ -65,13 +65,13 @@ final class ConfigRecorder implements ConfigListener {
         }
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         synchronized (received) {
             return new ArrayList<>(received);
         }
     }
 
-    List<ConfigEvent> events() {
+    public List<ConfigEvent> events() {
         List<ConfigEvent> events = new ArrayList<>();
         for (Received r : received()) {
             events.add(r.event());
@@ -79,28 +79,28 @@ final class ConfigRecorder implements ConfigListener {
         return events;
     }
 
-    int size() {
+    public int size() {
         synchronized (received) {
             return received.size();
         }
     }
 
-    long resyncCount() {
+    public long resyncCount() {
         return events().stream().filter(e -> e.type() == ConfigEvent.Type.RESYNC).count();
     }
 
-    int overlaps() {
+    public int overlaps() {
         return overlaps.get();
     }
 
-    boolean calledOnTestThread() {
+    public boolean calledOnTestThread() {
         return calledOnTestThread;
     }
 
     /**
      * @return the watcher's view: its last RESYNC with the events after it applied, key to version and value
      */
-    SortedMap<String, Entry> view() {
+    public SortedMap<String, Entry> view() {
         SortedMap<String, Entry> view = new TreeMap<>();
         for (ConfigEvent e : events()) {
             switch (e.type()) {
@@ -127,14 +127,14 @@ final class ConfigRecorder implements ConfigListener {
      * @param store what {@code list(prefix)} returned
      * @return the same content as view entries
      */
-    static SortedMap<String, Entry> asView(SortedMap<String, Versioned<byte[]>> store) {
+    public static SortedMap<String, Entry> asView(SortedMap<String, Versioned<byte[]>> store) {
         SortedMap<String, Entry> view = new TreeMap<>();
         store.forEach((k, v) -> view.put(k, new Entry(v.version(), v.value())));
         return view;
     }
 
     /** @return the events received, as the {@link WatchChecker} takes them (values decoded as UTF-8) */
-    List<WatchChecker.Event> checkerEvents() {
+    public List<WatchChecker.Event> checkerEvents() {
         List<WatchChecker.Event> out = new ArrayList<>();
         for (Received r : received()) {
             ConfigEvent e = r.event();
@@ -163,7 +163,7 @@ final class ConfigRecorder implements ConfigListener {
      * @param everyVersion true to require every version (CFG-11)
      * @return the verdict
      */
-    CheckResult check(Collection<WatchChecker.Write> writes, SortedMap<String, Versioned<byte[]>> store,
+    public CheckResult check(Collection<WatchChecker.Write> writes, SortedMap<String, Versioned<byte[]>> store,
                       boolean everyVersion) {
         Map<String, WatchChecker.Entry> finalStore = new TreeMap<>();
         store.forEach((k, v) -> finalStore.put(k, new WatchChecker.Entry(new String(v.value(), StandardCharsets.UTF_8),
@@ -180,11 +180,11 @@ final class ConfigRecorder implements ConfigListener {
     }
 
     /** A key's value and version in a view. */
-    static final class Entry {
+    public static final class Entry {
         final long version;
         final byte[] value;
 
-        Entry(long version, byte[] value) {
+        public Entry(long version, byte[] value) {
             this.version = version;
             this.value = value.clone();
         }

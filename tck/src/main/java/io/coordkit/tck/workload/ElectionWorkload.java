@@ -1,4 +1,4 @@
-package io.coordkit.tck.failover;
+package io.coordkit.tck.workload;
 
 import io.coordkit.Coordinator;
 import io.coordkit.Subscription;
@@ -9,7 +9,6 @@ import io.coordkit.tck.check.History;
 import io.coordkit.tck.check.LeadershipChecker;
 import io.coordkit.tck.check.LeadershipChecker.Leadership;
 import io.coordkit.tck.check.LeadershipChecker.Sighting;
-import io.coordkit.tck.rules.LeadershipRecorder;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted. A candidacy that ended (its {@code resign()} failed, or its session was lost, ELE-7) is replaced by a
  * new one on the same coordinator at the next round, so that the election keeps its candidates through the fault.
  */
-final class ElectionWorkload implements AutoCloseable {
+public final class ElectionWorkload implements AutoCloseable {
 
     private static final long ROUND_MS = 300;
 
@@ -69,7 +68,7 @@ final class ElectionWorkload implements AutoCloseable {
         }
     }
 
-    ElectionWorkload(List<Coordinator> coordinators, Coordinator observer, String election, String label) {
+    public ElectionWorkload(List<Coordinator> coordinators, Coordinator observer, String election, String label) {
         this.election = election;
         this.leaderships = new History<>("leaderships of " + election + " during " + label);
         this.sightings = new History<>("sightings of " + election + " during " + label, leaderships::now);
@@ -150,7 +149,7 @@ final class ElectionWorkload implements AutoCloseable {
      * @param at a time of {@code System.nanoTime()} (the histories' clock)
      * @return true if a candidate leads now in a leadership it was told of at or after {@code at}
      */
-    boolean leadsSince(long at) {
+    public boolean leadsSince(long at) {
         return recorders.stream().anyMatch(r -> r.leadingSince().orElse(Long.MIN_VALUE) >= at);
     }
 
@@ -159,30 +158,30 @@ final class ElectionWorkload implements AutoCloseable {
      * @param to   up to this time
      * @return resignations that withdrew leadership (confirmed by {@code revoked(RESIGNED)}) given up in [from, to]
      */
-    long resignationsBetween(long from, long to) {
+    public long resignationsBetween(long from, long to) {
         return recorders.stream().flatMap(r -> r.resignations().stream()).filter(t -> t >= from && t <= to).count();
     }
 
     /** @return every resignation that withdrew leadership */
-    long resignations() {
+    public long resignations() {
         return resignationsBetween(Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
-    long failures() {
+    public long failures() {
         return failures.get();
     }
 
     /** @return candidacies made again because the previous one ended */
-    long rejoins() {
+    public long rejoins() {
         return rejoins.get();
     }
 
     /** @return the recorded histories checked for ELE-2 and ELE-3 (call after {@link #close()}) */
-    CheckResult check() {
+    public CheckResult check() {
         return new LeadershipChecker().check(leaderships.snapshot(), sightings.snapshot());
     }
 
-    int leadershipsRecorded() {
+    public int leadershipsRecorded() {
         return leaderships.size();
     }
 
@@ -191,7 +190,7 @@ final class ElectionWorkload implements AutoCloseable {
      * @return leaderships (terms) first told at or after {@code at}: how often leadership changed from then on,
      *         without counting a leader told its term again after RECONNECTED (SES-5) (call after {@link #close()})
      */
-    long newTermsFrom(long at) {
+    public long newTermsFrom(long at) {
         Map<Long, Long> firstTold = new HashMap<>();
         leaderships.snapshot().forEach(l -> firstTold.merge(l.term(), l.electedAt(), Math::min));
         return firstTold.values().stream().filter(t -> t >= at).count();
@@ -203,17 +202,17 @@ final class ElectionWorkload implements AutoCloseable {
      *         a new term or its term again after RECONNECTED (call after {@link #close()}); an interval that began
      *         before and merely lasted past {@code at} does not count
      */
-    long leadershipsElectedFrom(long at) {
+    public long leadershipsElectedFrom(long at) {
         return leaderships.snapshot().stream().filter(l -> l.electedAt() >= at).count();
     }
 
     /** @return the recorded leaderships, for messages */
-    History<Leadership> leaderships() {
+    public History<Leadership> leaderships() {
         return leaderships;
     }
 
     /** @return listener calls that overlapped (SPI-7), summed over the candidates */
-    int overlaps() {
+    public int overlaps() {
         return recorders.stream().mapToInt(LeadershipRecorder::overlaps).sum();
     }
 

@@ -6,7 +6,7 @@ import io.coordkit.Subscription;
 import io.coordkit.VersionConflictException;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.Versioned;
-import io.coordkit.spi.KvBackend;
+import io.coordkit.spi.ConfigBackend;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Keys are never removed; a deleted key leaves a one-byte tombstone node behind.</li>
  * </ul>
  */
-final class ZkKv implements KvBackend {
+final class ZkConfig implements ConfigBackend {
 
     /** Bound on the setData/create alternation of a put, which only concurrent writers make repeat. */
     private static final int MAX_ROUNDS = 16;
@@ -47,7 +47,7 @@ final class ZkKv implements KvBackend {
     private final Executor executor;
     private final Set<ConfigWatch> watches = ConcurrentHashMap.newKeySet();
 
-    ZkKv(ZkSession session) {
+    ZkConfig(ZkSession session) {
         this.session = session;
         this.curator = session.curator();
         this.paths = session.paths();

@@ -1,4 +1,4 @@
-package io.coordkit.naming;
+package io.coordkit.registry;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.coordkit.tck.rules;
+package io.coordkit.tck.workload;
 
 import io.coordkit.BackendUnavailableException;
 import io.coordkit.Coordinator;
