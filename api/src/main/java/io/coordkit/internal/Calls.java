@@ -1,5 +1,6 @@
 package io.coordkit.internal;
 
+import io.coordkit.DurationText;
 import io.coordkit.BackendUnavailableException;
 import io.coordkit.CircuitBreakerOptions;
 import io.coordkit.CoordinationException;
@@ -189,7 +190,7 @@ final class Calls {
     }
 
     private CoordinationTimeoutException deadlineExceeded(String operation, Duration limit) {
-        return new DeadlineExceededException(operation + " did not complete within " + Validation.human(limit)
+        return new DeadlineExceededException(operation + " did not complete within " + DurationText.format(limit)
                 + " on " + uri + " (SPI-3)");
     }
 

@@ -1,5 +1,6 @@
 package io.coordkit.internal;
 
+import io.coordkit.DurationText;
 import io.coordkit.BackendUnavailableException;
 import io.coordkit.Capability;
 import io.coordkit.CircuitBreakerOptions;
@@ -106,7 +107,7 @@ final class CoordinatorImpl implements Coordinator {
             throw e;
         }
         LOG.debug("connected to {} (namespace {}, session TTL {})", spec.uri(), spec.namespace(),
-                Validation.human(spec.sessionTtl()));
+                DurationText.format(spec.sessionTtl()));
         return coordinator;
     }
 
@@ -133,7 +134,7 @@ final class CoordinatorImpl implements Coordinator {
         } catch (java.util.concurrent.TimeoutException e) {
             connecting.thenAccept(BackendSession::close);
             throw new BackendUnavailableException("no session with " + spec.uri() + " within the connect timeout of "
-                    + Validation.human(spec.connectTimeout()) + " (URI-6)");
+                    + DurationText.format(spec.connectTimeout()) + " (URI-6)");
         } catch (InterruptedException e) {
             connecting.thenAccept(BackendSession::close);
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.coordkit.internal;
 
+import io.coordkit.DurationText;
 import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.lock.DistributedLock;
 import io.coordkit.lock.LockLease;
@@ -49,7 +50,7 @@ final class LockImpl implements DistributedLock {
     public CompletableFuture<LockLease> acquireAsync(Duration timeout) {
         Validation.waitTime("timeout", timeout);
         return Calls.relay(request(timeout), granted -> granted.orElseThrow(() -> new CoordinationTimeoutException(
-                describe() + " was not acquired within " + Validation.human(timeout) + " (LCK-1)")), LockLease::close);
+                describe() + " was not acquired within " + DurationText.format(timeout) + " (LCK-1)")), LockLease::close);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.coordkit.tck;
 
-import io.coordkit.internal.ConnectionUri;
+import io.coordkit.DurationText;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -214,7 +214,7 @@ public record TckUris(String scheme, String userInfo, String hosts, String names
      * @throws IllegalArgumentException if it is none of those
      */
     public static Duration parseDuration(String text) {
-        return ConnectionUri.duration(text).orElseThrow(() -> new IllegalArgumentException("'" + text
+        return DurationText.parse(text).orElseThrow(() -> new IllegalArgumentException("'" + text
                 + "' is not a duration; write 500ms, 5s, 2m, 1h or ISO-8601 such as PT5S (URI-3)"));
     }
 

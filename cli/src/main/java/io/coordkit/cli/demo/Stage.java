@@ -2,6 +2,7 @@ package io.coordkit.cli.demo;
 
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
+import io.coordkit.DurationText;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -178,11 +179,10 @@ final class Stage implements AutoCloseable {
 
     /**
      * @param d a duration
-     * @return it in seconds with two decimals, or whole seconds, for example {@code 2.48s}, {@code 20s}
+     * @return it briefly, for example {@code 2.48s}, {@code 20s} ({@link DurationText#format})
      */
     static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(Locale.ROOT, "%.2fs", ms / 1000.0);
+        return DurationText.format(d);
     }
 
     /** Prints what the actors that failed said, to explain a failure. */
