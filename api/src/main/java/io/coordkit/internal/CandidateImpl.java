@@ -3,11 +3,12 @@ package io.coordkit.internal;
 import io.coordkit.CoordinationException;
 import io.coordkit.election.Candidate;
 import io.coordkit.election.LeaderInfo;
-import io.coordkit.election.LeadershipListener;
 import io.coordkit.election.LeadershipListener.RevocationReason;
+import io.coordkit.election.LeadershipListener;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.ElectionBackend;
+import io.coordkit.spi.Futures;
 import io.coordkit.spi.SerialExecutor;
 
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * candidacy for good (ELE-7). Each (re)join has a generation so that events of a withdrawn candidacy are ignored.
  * Internal.
  */
-final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
+final class CandidateImpl implements Candidate, SessionBound {
     private final CoordinatorImpl coordinator;
     private final String election;
     private final String id;
@@ -92,7 +93,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
                 if (gen == currentGeneration()) {
                     end();
                 }
-                joined.completeExceptionally(Calls.unwrap(error));
+                joined.completeExceptionally(Futures.unwrap(error));
                 return;
             }
             boolean stale;

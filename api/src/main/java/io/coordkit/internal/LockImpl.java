@@ -1,7 +1,7 @@
 package io.coordkit.internal;
 
-import io.coordkit.DurationText;
 import io.coordkit.CoordinationTimeoutException;
+import io.coordkit.DurationText;
 import io.coordkit.lock.DistributedLock;
 import io.coordkit.lock.LockLease;
 import io.coordkit.spi.BackendLease;

@@ -275,7 +275,7 @@ class SessionRaceTest {
         open();
         CoordinatorImpl impl = (CoordinatorImpl) c;
         List<String> seen = new CopyOnWriteArrayList<>();
-        CoordinatorImpl.SessionBound bound = new CoordinatorImpl.SessionBound() {
+        SessionBound bound = new SessionBound() {
             @Override
             public void sessionChanged(SessionState state) {
                 seen.add(state.name());

@@ -5,6 +5,7 @@ import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.Versioned;
 import io.coordkit.session.SessionState;
+import io.coordkit.spi.Futures;
 import io.coordkit.spi.SerialExecutor;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.WatchedEvent;
@@ -223,7 +224,7 @@ final class ConfigWatch implements Subscription {
             long delay = backoffMs;
             backoffMs = Math.min(5_000, backoffMs * 2);
             LOG.warn("config watch on '{}': {} failed ({}); resynchronising in {} ms", prefix, what,
-                    Errors.unwrap(e).getMessage(), delay);
+                    Futures.unwrap(e).getMessage(), delay);
             session.schedule(() -> serial.execute(this::resync), delay, TimeUnit.MILLISECONDS);
         } else {
             LOG.debug("config watch on '{}': {} failed while disconnected; resynchronising on reconnect", prefix,

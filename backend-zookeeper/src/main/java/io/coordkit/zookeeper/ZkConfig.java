@@ -7,6 +7,7 @@ import io.coordkit.VersionConflictException;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.Versioned;
 import io.coordkit.spi.ConfigBackend;
+import io.coordkit.spi.Futures;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
@@ -269,7 +270,7 @@ final class ZkConfig implements ConfigBackend {
         pending.addAndGet(2);
         read(path, what).whenComplete((n, t) -> {
             if (t != null) {
-                result.completeExceptionally(Errors.unwrap(t));
+                result.completeExceptionally(Futures.unwrap(t));
             } else if (n.exists()) {
                 String key = paths.configKey(path);
                 if (key != null) {
@@ -280,7 +281,7 @@ final class ZkConfig implements ConfigBackend {
         });
         session.ops().children(path, what).whenComplete((e, t) -> {
             if (t != null) {
-                result.completeExceptionally(Errors.unwrap(t));
+                result.completeExceptionally(Futures.unwrap(t));
             } else if (Async.code(e) == Code.OK) {
                 if (!result.isDone()) {
                     for (String child : e.getChildren()) {

@@ -6,6 +6,7 @@ import io.coordkit.election.LeaderInfo;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.ElectionBackend;
+import io.coordkit.spi.Futures;
 import io.coordkit.spi.SerialExecutor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException.Code;
@@ -324,7 +325,7 @@ final class ZkElections implements ElectionBackend {
             }
             if (t != null) {
                 // unavailable: evaluated again on reconnect; lost: the core ends the candidacy
-                LOG.debug("{}: evaluation failed ({})", what, Errors.unwrap(t).getMessage());
+                LOG.debug("{}: evaluation failed ({})", what, Futures.unwrap(t).getMessage());
                 return;
             }
             int own = -1;

@@ -4,10 +4,11 @@ import io.coordkit.BackendUnavailableException;
 import io.coordkit.Capability;
 import io.coordkit.Credentials;
 import io.coordkit.spi.BackendSession;
+import io.coordkit.spi.ConfigBackend;
 import io.coordkit.spi.ConnectionSpec;
+import io.coordkit.spi.DaemonThreads;
 import io.coordkit.spi.ElectionBackend;
 import io.coordkit.spi.EngineStatus;
-import io.coordkit.spi.ConfigBackend;
 import io.coordkit.spi.LockBackend;
 import io.coordkit.spi.RegistryBackend;
 import io.coordkit.spi.SessionEvents;
@@ -33,7 +34,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,8 +83,8 @@ final class ZkSession implements BackendSession {
         this.paths = new Paths(spec.namespace());
         int id = SESSIONS.incrementAndGet();
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), daemonThreads("coordkit-zk-" + id + "-"));
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("coordkit-zk-" + id + "-timer-"));
+                new SynchronousQueue<>(), DaemonThreads.named("coordkit-zk-" + id));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("coordkit-zk-" + id + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
 
         int operationMs = millis(spec.operationTimeout());
@@ -97,7 +97,7 @@ final class ZkSession implements BackendSession {
                 .ensembleTracker(false)
                 .maxCloseWaitMs(Math.max(1, operationMs / 2))
                 .waitForShutdownTimeoutMs(Math.max(1, operationMs / 2))
-                .threadFactory(daemonThreads("coordkit-zk-" + id + "-curator-"));
+                .threadFactory(DaemonThreads.named("coordkit-zk-" + id + "-curator"));
         if (spec.credentials().isPresent()) {
             Credentials c = spec.credentials().get();
             builder.authorization("digest", (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))
@@ -312,15 +312,6 @@ final class ZkSession implements BackendSession {
 
     private static int millis(Duration d) {
         return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /**
