@@ -43,8 +43,7 @@ import java.util.function.Consumer;
  *   current session (the fix of CURATOR-696) and is the oldest.</li>
  * </ul>
  *
- * Own recipe rather than Curator's LeaderLatch/LeaderSelector: those give up or retake leadership on connection
- * states by themselves, while in coordkit the core decides, and their terms are not exposed.
+ * Own recipe rather than Curator's LeaderLatch/LeaderSelector (why: the module's README, "Recipes: Curator's and our own").
  */
 final class ZkElections implements ElectionBackend {
 

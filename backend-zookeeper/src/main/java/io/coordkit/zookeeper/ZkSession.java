@@ -63,7 +63,6 @@ final class ZkSession implements BackendSession {
 
     private final ConnectionSpec spec;
     private final String connectString;
-    private final EmbeddedZooKeeper embedded;
     private final CuratorFramework curator;
     private final SessionTracker tracker;
     private final Paths paths;
@@ -76,10 +75,9 @@ final class ZkSession implements BackendSession {
     private final ZkElections elections;
     private volatile boolean closed;
 
-    private ZkSession(ConnectionSpec spec, String connectString, EmbeddedZooKeeper embedded, SessionEvents events) {
+    private ZkSession(ConnectionSpec spec, String connectString, SessionEvents events) {
         this.spec = spec;
         this.connectString = connectString;
-        this.embedded = embedded;
         this.paths = new Paths(spec.namespace());
         int id = SESSIONS.incrementAndGet();
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
@@ -120,15 +118,13 @@ final class ZkSession implements BackendSession {
      *
      * @param spec          the connection options
      * @param connectString the ZooKeeper connect string
-     * @param embedded      an in-process server this session owns and stops on close, or null
      * @param events        where session states go
      * @return the connected session
      * @throws BackendUnavailableException if no session was established within the connect timeout; everything
-     *                                     opened (including the embedded server) is closed again
+     *                                     opened is closed again
      */
-    static ZkSession open(ConnectionSpec spec, String connectString, EmbeddedZooKeeper embedded,
-                          SessionEvents events) {
-        ZkSession session = new ZkSession(spec, connectString, embedded, events);
+    static ZkSession open(ConnectionSpec spec, String connectString, SessionEvents events) {
+        ZkSession session = new ZkSession(spec, connectString, events);
         boolean connected = false;
         try {
             session.curator.start();
@@ -201,9 +197,6 @@ final class ZkSession implements BackendSession {
         }
         scheduler.shutdownNow();
         executor.shutdown();
-        if (embedded != null) {
-            embedded.close();
-        }
         LOG.info("{}: closed", spec.uri());
     }
 

@@ -7,12 +7,14 @@ import io.coordkit.Credentials;
 import io.coordkit.Health;
 import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
+import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.CoordinationProvider;
 import io.coordkit.spi.Endpoint;
 import io.coordkit.spi.EngineStatus;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
+import io.coordkit.zookeeper.embedded.EmbeddedZooKeeperProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -282,7 +284,8 @@ class ZkSessionTest extends ZkTestSupport {
     void theEmbeddedSchemeRunsAndStopsItsOwnServer() {
         ConnectionSpec spec = new ConnectionSpec("embedded:/" + namespace, "embedded", List.of(), namespace, TTL,
                 OP_TIMEOUT, CONNECT_TIMEOUT, Optional.empty(), Map.of());
-        ZkSession s = open(spec, new Recorder());
+        // served by coordkit-zookeeper-embedded, which opens this backend's session on a server of its own
+        BackendSession s = closeLater(new EmbeddedZooKeeperProvider().connect(spec, new Recorder()));
         get(s.config().put("k", new byte[] {7}));
         assertThat(get(s.config().get("k")).orElseThrow().value()).containsExactly(7);
         EngineStatus status = get(s.status());

@@ -9,7 +9,11 @@ import io.coordkit.tck.rules.RegistryRules;
 import io.coordkit.tck.rules.SessionRules;
 import io.coordkit.tck.rules.SpiRules;
 import io.coordkit.tck.rules.UriRules;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Nested;
+
+import java.util.List;
 
 /**
  * Every rule suite of the TCK against one backend. A backend's TCK test is a few lines: extend this class (or
@@ -26,13 +30,17 @@ import org.junit.jupiter.api.Nested;
  *
  * JUnit runs each suite as a nested class named after it ({@code Lock} runs {@link LockRules}), with a fixture of
  * its own, started before the suite's first test and stopped after its last; every test is named after the rule it
- * checks ({@code required_LCK_2_...}), in the runner's table and in surefire's reports alike.
+ * checks ({@code required_LCK_2_...}), in the runner's table and in surefire's reports alike. The suites are
+ * inherited, so they are the same classes for every backend; {@link DisplayNames} names each after the backend's
+ * class ({@code io.coordkit.zookeeper.tck.ZooKeeperEnsembleTckTest Lock}), and the parent pom has surefire use that
+ * name as the test case's class name, so that reports tell the fixtures apart.
  *
  * <p><b>The one list of suites.</b> A new suite is added here (or in {@link ClusterTck} if it needs a cluster), as
  * one more nested class: every backend's TCK test, the runner ({@code io.coordkit.tck.runner.RunnerSuites}) and the
  * check that the suites cover SPEC.md ({@code io.coordkit.tck.runner.SpecRules}) read the suites from these
  * classes.
  */
+@DisplayNameGeneration(BackendTck.DisplayNames.class)
 public abstract class BackendTck {
 
     /**
@@ -40,6 +48,23 @@ public abstract class BackendTck {
      *         after its last
      */
     protected abstract TckFixture newFixture();
+
+    /** Names a backend's TCK class by its full name and each suite by its own (as surefire's reports show them). */
+    public static class DisplayNames extends DisplayNameGenerator.Standard {
+        /** Called by JUnit. */
+        public DisplayNames() {
+        }
+
+        @Override
+        public String generateDisplayNameForClass(Class<?> testClass) {
+            return testClass.getName();
+        }
+
+        @Override
+        public String generateDisplayNameForNestedClass(List<Class<?>> enclosingInstanceTypes, Class<?> nestedClass) {
+            return nestedClass.getSimpleName();
+        }
+    }
 
     /** URI-*. */
     @Nested

@@ -1,4 +1,4 @@
-package io.coordkit.zookeeper;
+package io.coordkit.zookeeper.embedded;
 
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.coordkit.zookeeper;
+package io.coordkit.zookeeper.embedded;
 
 import io.coordkit.BackendUnavailableException;
 import org.apache.zookeeper.server.embedded.ExitHandler;
@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A standalone ZooKeeper server running inside this JVM, for demos, tests and the {@code embedded:} scheme.
+ * A standalone ZooKeeper server running inside this JVM, for demos, tests and the {@code embedded:} scheme
+ * ({@link EmbeddedZooKeeperProvider}). It lives in a module of its own, {@code coordkit-zookeeper-embedded}, because
+ * ZooKeeper's server needs libraries (Dropwizard metrics, snappy) that a client of {@code zookeeper://} does not.
  *
  * <p>The server listens on a free port of 127.0.0.1 only, keeps its data in a temporary directory that
  * {@link #close()} deletes, has the admin server off, and uses a tick of 200 ms with session timeouts allowed
@@ -146,8 +148,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         return "zookeeper://" + connectString() + "/" + namespace;
     }
 
-    /** @return the temporary directory of the server's data, or null before {@link #start()}; for tests */
-    synchronized Path baseDir() {
+    /** @return the temporary directory of the server's data (deleted by {@link #close()}), or null before {@link #start()} */
+    public synchronized Path baseDir() {
         return baseDir;
     }
 
@@ -184,9 +186,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     /**
      * Stops the server but keeps its port and data, so that {@link #restartServer()} brings back the same
-     * server with its data and sessions. For tests of disconnects and session expiry.
+     * server with its data and sessions: the way to test what clients do while the engine is away (disconnects,
+     * session expiry), like Curator's {@code TestingServer.stop()}.
      */
-    synchronized void stopServer() {
+    public synchronized void stopServer() {
         if (server != null) {
             LOG.info("stopping embedded ZooKeeper on {}", connectString());
             closeQuietly(server);
@@ -201,7 +204,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      * @throws IllegalStateException       if closed or never started
      * @throws BackendUnavailableException if it did not start
      */
-    synchronized void restartServer() {
+    public synchronized void restartServer() {
         if (closed || port < 0) {
             throw new IllegalStateException("the embedded ZooKeeper is closed or was never started");
         }
