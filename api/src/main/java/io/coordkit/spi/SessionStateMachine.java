@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * <p>Session ids are whatever tells one session from the next on the engine: ZooKeeper's session id, the id of
- * an etcd lease, a counter or a random number for a session a backend emulates (a Redis liveness key, for
- * example). A backend that cannot tell sessions apart uses {@link #report} with the states it means.
+ * an etcd lease, the id of a Hazelcast CP session, a counter or a random number for a session a backend emulates
+ * (a Redis liveness key, for example: a new key value after the old key expired is a new session). A backend that
+ * cannot tell sessions apart uses {@link #report} with the states it means.
  *
  * <p>A backend that keeps its session alive itself (an etcd lease, a Redis key refreshed on a timer) maps its
  * observations like this:

@@ -149,7 +149,7 @@ final class MemberNodes {
     }
 
     /**
-     * Claims a path for a create in the given session. Package-private for tests.
+     * Claims a path for a create in the given session (the first step of {@link #create}).
      *
      * @param path      the node
      * @param sessionId the session the create is issued in
@@ -239,7 +239,7 @@ final class MemberNodes {
 
     /**
      * Checks that a node just made or taken over belongs to the session that asked for it; if not, deletes it
-     * and fails. Package-private for tests.
+     * and fails (the last step of {@link #create} and of a take-over).
      *
      * <p>The delete's result is checked ({@link Async#run} reports a connection loss as a result code, not as a
      * failure): a node left in place would belong to the live session with no claim, so it would be listed,

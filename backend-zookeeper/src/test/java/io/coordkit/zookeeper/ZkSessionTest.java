@@ -53,17 +53,23 @@ class ZkSessionTest extends ZkTestSupport {
 
     @Test
     void theProviderIsFoundByItsSchemes() {
+        // zookeeper: is this module's; embedded: is coordkit-zookeeper-embedded's (on this test class path)
         List<CoordinationProvider> found = ServiceLoader.load(CoordinationProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
-                .filter(p -> p instanceof ZooKeeperProvider)
+                .filter(p -> p instanceof ZooKeeperProvider || p instanceof EmbeddedZooKeeperProvider)
                 .toList();
-        assertThat(found).hasSize(1);
-        CoordinationProvider p = found.get(0);
-        assertThat(p.schemes()).containsExactlyInAnyOrder("zookeeper", "embedded");
+        assertThat(found).hasSize(2);
+        assertThat(found.stream().flatMap(p -> p.schemes().stream()).toList())
+                .containsExactlyInAnyOrder("zookeeper", "embedded");
+        CoordinationProvider p = found.stream().filter(ZooKeeperProvider.class::isInstance).findFirst().orElseThrow();
+        CoordinationProvider e = found.stream().filter(EmbeddedZooKeeperProvider.class::isInstance).findFirst()
+                .orElseThrow();
         assertThat(p.requiresEndpoints("zookeeper")).isTrue();
-        assertThat(p.requiresEndpoints("embedded")).isFalse();
+        assertThat(e.requiresEndpoints("embedded")).isFalse();
         assertThat(p.parameters("zookeeper")).isEmpty();
+        assertThat(e.parameters("embedded")).isEmpty();
         assertThat(p.description()).contains("ZooKeeper");
+        assertThat(e.description()).contains("ZooKeeper");
     }
 
     @Test

@@ -49,6 +49,16 @@ public abstract class BackendTck {
      */
     protected abstract TckFixture newFixture();
 
+    /** @return how many times each stochastic test repeats its race, in every suite (default 3) */
+    protected int stochasticRepetitions() {
+        return 3;
+    }
+
+    /** @return true to abort every stochastic test of every suite (reported as not run) */
+    protected boolean skipStochasticTests() {
+        return false;
+    }
+
     /** Names a backend's TCK class by its full name and each suite by its own (as surefire's reports show them). */
     public static class DisplayNames extends DisplayNameGenerator.Standard {
         /** Called by JUnit. */
@@ -73,6 +83,16 @@ public abstract class BackendTck {
         protected TckFixture createFixture() {
             return newFixture();
         }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
+        }
     }
 
     /** NAM-*. */
@@ -81,6 +101,16 @@ public abstract class BackendTck {
         @Override
         protected TckFixture createFixture() {
             return newFixture();
+        }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
         }
     }
 
@@ -91,6 +121,16 @@ public abstract class BackendTck {
         protected TckFixture createFixture() {
             return newFixture();
         }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
+        }
     }
 
     /** REG-*. */
@@ -99,6 +139,16 @@ public abstract class BackendTck {
         @Override
         protected TckFixture createFixture() {
             return newFixture();
+        }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
         }
     }
 
@@ -109,6 +159,16 @@ public abstract class BackendTck {
         protected TckFixture createFixture() {
             return newFixture();
         }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
+        }
     }
 
     /** CFG-*. */
@@ -117,6 +177,16 @@ public abstract class BackendTck {
         @Override
         protected TckFixture createFixture() {
             return newFixture();
+        }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
         }
     }
 
@@ -127,6 +197,16 @@ public abstract class BackendTck {
         protected TckFixture createFixture() {
             return newFixture();
         }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
+        }
     }
 
     /** HLT-*. */
@@ -136,6 +216,16 @@ public abstract class BackendTck {
         protected TckFixture createFixture() {
             return newFixture();
         }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
+        }
     }
 
     /** SPI-*. */
@@ -144,6 +234,16 @@ public abstract class BackendTck {
         @Override
         protected TckFixture createFixture() {
             return newFixture();
+        }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
         }
     }
 }
