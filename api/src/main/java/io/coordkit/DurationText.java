@@ -2,6 +2,7 @@ package io.coordkit;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
  * DurationText.parse("PT5S")                   // Optional[PT5S]
  * DurationText.parse("soon")                   // Optional.empty
  * DurationText.format(Duration.ofMillis(2480)) // "2.48s"
+ * DurationText.format(Duration.ofNanos(9_904_000), ChronoUnit.MILLIS, 2)  // "9.90ms", for a column
  * }</pre>
  */
 public final class DurationText {
@@ -80,6 +82,31 @@ public final class DurationText {
             return nanos % 1_000_000 == 0 ? ms + "ms" : strip(String.format(Locale.ROOT, "%.2f", nanos / 1e6)) + "ms";
         }
         return strip(String.format(Locale.ROOT, "%.3f", ms / 1000.0)) + "s";
+    }
+
+    /**
+     * Shows a duration in a fixed unit with a fixed number of decimals, for columns and timelines whose entries
+     * must line up: {@code format(d, MILLIS, 2)} is {@code 9.90ms}, {@code format(d, SECONDS, 2)} is {@code 0.20s},
+     * {@code format(d, MILLIS, 0)} is {@code 3000ms} (whole units are truncated, and are URI syntax).
+     *
+     * @param d        a duration
+     * @param unit     {@link ChronoUnit#MILLIS} (from the duration's nanoseconds) or {@link ChronoUnit#SECONDS}
+     *                 (from its milliseconds)
+     * @param decimals how many digits after the point, 0 to 9
+     * @return the duration in that unit, with the unit's symbol ({@code ms}, {@code s})
+     * @throws IllegalArgumentException for another unit or a number of decimals out of range
+     */
+    public static String format(Duration d, ChronoUnit unit, int decimals) {
+        if (decimals < 0 || decimals > 9) {
+            throw new IllegalArgumentException("decimals must be from 0 to 9, was " + decimals);
+        }
+        return switch (unit) {
+            case MILLIS -> (decimals == 0 ? Long.toString(d.toMillis())
+                    : String.format(Locale.ROOT, "%." + decimals + "f", d.toNanos() / 1e6)) + "ms";
+            case SECONDS -> (decimals == 0 ? Long.toString(d.toMillis() / 1000)
+                    : String.format(Locale.ROOT, "%." + decimals + "f", d.toMillis() / 1000.0)) + "s";
+            default -> throw new IllegalArgumentException("unit must be MILLIS or SECONDS, was " + unit);
+        };
     }
 
     private static String strip(String decimal) {

@@ -3,6 +3,7 @@ package io.coordkit;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +39,19 @@ class PublicHelpersTest {
         for (Duration d : new Duration[] {Duration.ofMillis(250), Duration.ofSeconds(7), Duration.ofMinutes(3)}) {
             assertThat(DurationText.parse(DurationText.format(d))).as("whole units read back").contains(d);
         }
+    }
+
+    @Test
+    void durationsAreFormattedInAFixedUnitForColumns() {
+        assertThat(DurationText.format(Duration.ofNanos(9_904_000), ChronoUnit.MILLIS, 2)).isEqualTo("9.90ms");
+        assertThat(DurationText.format(Duration.ofMillis(10), ChronoUnit.MILLIS, 3)).isEqualTo("10.000ms");
+        assertThat(DurationText.format(Duration.ofSeconds(3), ChronoUnit.MILLIS, 0)).isEqualTo("3000ms");
+        assertThat(DurationText.format(Duration.ofMillis(200), ChronoUnit.SECONDS, 2)).isEqualTo("0.20s");
+        assertThat(DurationText.format(Duration.ofMillis(20_999), ChronoUnit.SECONDS, 0)).isEqualTo("20s");
+        assertThatThrownBy(() -> DurationText.format(Duration.ZERO, ChronoUnit.MINUTES, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DurationText.format(Duration.ZERO, ChronoUnit.MILLIS, 10))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.stream.Collectors;
 
 /** {@code status}: the engine's health, like ZooKeeper's {@code stat} and {@code ruok}. */
@@ -49,6 +50,6 @@ final class StatusCommand extends Subcommand {
         if (d == null) {
             return "-";
         }
-        return DurationText.format(d);
+        return DurationText.format(d, ChronoUnit.MILLIS, 2);
     }
 }

@@ -4,6 +4,7 @@ import io.coordkit.DurationText;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -223,7 +224,7 @@ public record TckUris(String scheme, String userInfo, String hosts, String names
      * @return it in the URI's millisecond form, for example {@code 3000ms}
      */
     public static String duration(Duration d) {
-        return d.toMillis() + "ms";
+        return DurationText.format(d, ChronoUnit.MILLIS, 0);
     }
 
     /**

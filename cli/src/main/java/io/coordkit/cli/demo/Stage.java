@@ -7,6 +7,7 @@ import io.coordkit.DurationText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -179,10 +180,10 @@ final class Stage implements AutoCloseable {
 
     /**
      * @param d a duration
-     * @return it briefly, for example {@code 2.48s}, {@code 20s} ({@link DurationText#format})
+     * @return it in seconds with two decimals, or whole seconds, for example {@code 2.48s}, {@code 20s}
      */
     static String seconds(Duration d) {
-        return DurationText.format(d);
+        return DurationText.format(d, ChronoUnit.SECONDS, d.toMillis() % 1000 == 0 ? 0 : 2);
     }
 
     /** Prints what the actors that failed said, to explain a failure. */
