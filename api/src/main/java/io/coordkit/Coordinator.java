@@ -3,7 +3,7 @@ package io.coordkit;
 import io.coordkit.config.ConfigStore;
 import io.coordkit.election.Elections;
 import io.coordkit.lock.Locks;
-import io.coordkit.naming.ServiceRegistry;
+import io.coordkit.registry.ServiceRegistry;
 import io.coordkit.session.SessionListener;
 import io.coordkit.session.SessionState;
 
@@ -33,7 +33,7 @@ public interface Coordinator extends AutoCloseable {
     /** @return what the backend guarantees beyond the rules every backend meets (SPEC.md, section CAP) */
     Set<Capability> capabilities();
 
-    /** @return the service registry (naming scenario) */
+    /** @return the service registry */
     ServiceRegistry registry();
 
     /** @return the distributed locks, read-write locks and semaphores */

@@ -5,6 +5,7 @@ import io.coordkit.internal.CoordinatorOptions;
 import io.coordkit.internal.Validation;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,6 +54,18 @@ public final class Coordinators {
     /** @return the URI schemes served by the providers on the class path, sorted */
     public static Set<String> availableSchemes() {
         return CoordinatorFactory.availableSchemes();
+    }
+
+    /**
+     * Reads a connection URI's options as {@link #connect(String)} would, without connecting: for tools that
+     * derive their own defaults from them (coordctl's connect timeout, for example).
+     *
+     * @param uri the connection URI
+     * @return its options, decoded, in the URI's order (values unchecked: {@link #connect} checks them)
+     * @throws IllegalArgumentException if the URI is malformed (URI-2) or an option is given twice (URI-3)
+     */
+    public static Map<String, String> uriOptions(String uri) {
+        return CoordinatorFactory.uriOptions(uri);
     }
 
     /** Options of a coordinator, set in code. */

@@ -4,17 +4,20 @@ import io.coordkit.BackendUnavailableException;
 import io.coordkit.CircuitBreakerOptions;
 import io.coordkit.CoordinationException;
 import io.coordkit.CoordinationTimeoutException;
+import io.coordkit.DurationText;
 import io.coordkit.RetryOptions;
+import io.coordkit.spi.Futures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -28,6 +31,7 @@ import java.util.function.Supplier;
  * hierarchy. Internal.
  */
 final class Calls {
+    private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
 
     private final String uri;
     private final Duration operationTimeout;
@@ -65,6 +69,8 @@ final class Calls {
         if (!breakerOptions.enabled()) {
             breaker.transitionToDisabledState();
         }
+        breaker.getEventPublisher().onStateTransition(e -> LOG.info("circuit breaker of {}: {} -> {}", uri,
+                state(e.getStateTransition().getFromState()), state(e.getStateTransition().getToState())));
         RetryConfig retryConfig = RetryConfig.custom()
                 .maxAttempts(retryOptions.maxAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(retryOptions.initialBackoff(), 2.0,
@@ -79,9 +85,30 @@ final class Calls {
         return operationTimeout;
     }
 
-    /** @return the circuit breaker's state, for health and tests */
-    CircuitBreaker.State breakerState() {
-        return breaker.getState();
+    /** The circuit breaker's states, in coordkit's words (the breaker itself is resilience4j's, and stays here). */
+    enum BreakerState {
+        /** Calls pass. */
+        CLOSED,
+        /** Calls are refused at once (SPI-5) until the open duration has passed. */
+        OPEN,
+        /** One trial call passes; its outcome closes or opens the circuit again. */
+        HALF_OPEN,
+        /** The breaker is switched off ({@link CircuitBreakerOptions#enabled()} false): calls always pass. */
+        DISABLED
+    }
+
+    /** @return the circuit breaker's state now; logged on every transition and shown by the coordinator */
+    BreakerState breakerState() {
+        return state(breaker.getState());
+    }
+
+    private static BreakerState state(CircuitBreaker.State s) {
+        return switch (s) {
+            case CLOSED -> BreakerState.CLOSED;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+            case DISABLED, METRICS_ONLY -> BreakerState.DISABLED;
+            default -> BreakerState.OPEN; // OPEN, FORCED_OPEN
+        };
     }
 
     /**
@@ -178,7 +205,7 @@ final class Calls {
                 breaker.releasePermission();
                 backend.cancel(true);
             } else {
-                breaker.onError(took, TimeUnit.NANOSECONDS, unwrap(error));
+                breaker.onError(took, TimeUnit.NANOSECONDS, Futures.unwrap(error));
             }
         });
         return result;
@@ -189,7 +216,7 @@ final class Calls {
     }
 
     private CoordinationTimeoutException deadlineExceeded(String operation, Duration limit) {
-        return new DeadlineExceededException(operation + " did not complete within " + Validation.human(limit)
+        return new DeadlineExceededException(operation + " did not complete within " + DurationText.format(limit)
                 + " on " + uri + " (SPI-3)");
     }
 
@@ -198,11 +225,11 @@ final class Calls {
      * coordinator stays an IllegalStateException (SES-7).
      */
     RuntimeException map(String operation, Throwable error) {
-        Throwable t = unwrap(error);
+        Throwable t = Futures.unwrap(error);
         if (t instanceof CoordinationException ce) {
             return ce;
         }
-        if (t instanceof CoordinatorImpl.ClosedException closed) {
+        if (t instanceof ClosedException closed) {
             return closed; // SES-7: use after close is the caller's error, not the engine's
         }
         if (t instanceof CancellationException) {
@@ -211,21 +238,14 @@ final class Calls {
         return new CoordinationException(operation + " failed on " + uri + ": " + t, t);
     }
 
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     private static boolean isUnavailability(Throwable t) {
-        Throwable u = unwrap(t);
+        Throwable u = Futures.unwrap(t);
         return (u instanceof BackendUnavailableException || u instanceof CoordinationTimeoutException)
                 && !(u instanceof CircuitOpenException);
     }
 
     private static boolean isRetryable(Throwable t) {
-        Throwable u = unwrap(t);
+        Throwable u = Futures.unwrap(t);
         // The core's own deadline covers all attempts: once it has passed, another attempt cannot help.
         return isUnavailability(u) && !(u instanceof DeadlineExceededException);
     }
@@ -243,7 +263,7 @@ final class Calls {
         CompletableFuture<R> result = new CompletableFuture<>();
         upstream.whenComplete((value, error) -> {
             if (error != null) {
-                result.completeExceptionally(unwrap(error));
+                result.completeExceptionally(Futures.unwrap(error));
                 return;
             }
             R wrapped;
@@ -276,7 +296,7 @@ final class Calls {
             Thread.currentThread().interrupt();
             throw new CoordinationException("interrupted while waiting for the engine", e);
         } catch (ExecutionException e) {
-            Throwable cause = unwrap(e);
+            Throwable cause = Futures.unwrap(e);
             if (cause instanceof RuntimeException re) {
                 throw re;
             }

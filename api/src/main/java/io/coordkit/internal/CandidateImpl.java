@@ -3,11 +3,12 @@ package io.coordkit.internal;
 import io.coordkit.CoordinationException;
 import io.coordkit.election.Candidate;
 import io.coordkit.election.LeaderInfo;
-import io.coordkit.election.LeadershipListener;
 import io.coordkit.election.LeadershipListener.RevocationReason;
+import io.coordkit.election.LeadershipListener;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.ElectionBackend;
+import io.coordkit.spi.Futures;
 import io.coordkit.spi.SerialExecutor;
 
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * candidacy for good (ELE-7). Each (re)join has a generation so that events of a withdrawn candidacy are ignored.
  * Internal.
  */
-final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
+final class CandidateImpl implements Candidate, SessionBound {
     private final CoordinatorImpl coordinator;
     private final String election;
     private final String id;
@@ -94,7 +95,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
                 if (gen == currentGeneration()) {
                     end();
                 }
-                joined.completeExceptionally(Calls.unwrap(error));
+                joined.completeExceptionally(Futures.unwrap(error));
                 return;
             }
             boolean stale;
@@ -324,7 +325,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
         return withdrawn.handle((ok, failure) -> failure).thenCompose(failure -> {
             if (failure != null) {
                 end();
-                Throwable cause = Calls.unwrap(failure);
+                Throwable cause = Futures.unwrap(failure);
                 if (cause instanceof CoordinationException e) {
                     coordinator.releaseInBackground(describeWithdrawal(), old::withdraw);
                     return CompletableFuture.failedFuture(new CoordinationException("'" + id + "' resigned from "
@@ -337,7 +338,7 @@ final class CandidateImpl implements Candidate, CoordinatorImpl.SessionBound {
             // join() does nothing if the candidacy ended while the withdrawal ran (lost session, close): a
             // candidacy that ended is never re-made (ELE-7)
             return join().handle((joined, joinFailure) -> {
-                Throwable cause = joinFailure == null ? null : Calls.unwrap(joinFailure);
+                Throwable cause = joinFailure == null ? null : Futures.unwrap(joinFailure);
                 if (cause instanceof CoordinationException e) {
                     end();
                     throw new CoordinationException("'" + id + "' resigned from election '" + election

@@ -6,6 +6,7 @@ import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.ConfigStore;
 import io.coordkit.config.Versioned;
+import io.coordkit.spi.Futures;
 
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -28,7 +29,7 @@ final class ConfigStoreImpl implements ConfigStore {
     @Override
     public CompletableFuture<Optional<Versioned<byte[]>>> getAsync(String key) {
         Validation.name("key", key);
-        return coordinator.calls().read("get '" + key + "'", () -> coordinator.backend().kv().get(key));
+        return coordinator.calls().read("get '" + key + "'", () -> coordinator.backend().config().get(key));
     }
 
     @Override
@@ -52,7 +53,7 @@ final class ConfigStoreImpl implements ConfigStore {
     public CompletableFuture<Long> putAsync(String key, byte[] value) {
         Validation.name("key", key);
         byte[] copy = Validation.value("value", value).clone();
-        return coordinator.calls().write("put '" + key + "'", () -> coordinator.backend().kv().put(key, copy));
+        return coordinator.calls().write("put '" + key + "'", () -> coordinator.backend().config().put(key, copy));
     }
 
     @Override
@@ -66,7 +67,7 @@ final class ConfigStoreImpl implements ConfigStore {
         expectedVersion("expectedVersion", expectedVersion);
         byte[] copy = Validation.value("value", value).clone();
         return coordinator.calls().write("compareAndSet '" + key + "'",
-                () -> coordinator.backend().kv().compareAndSet(key, expectedVersion, copy));
+                () -> coordinator.backend().config().compareAndSet(key, expectedVersion, copy));
     }
 
     @Override
@@ -102,7 +103,7 @@ final class ConfigStoreImpl implements ConfigStore {
             if (failure == null) {
                 return Optional.of(version);
             }
-            Throwable cause = Calls.unwrap(failure);
+            Throwable cause = Futures.unwrap(failure);
             if (cause instanceof VersionConflictException) {
                 return Optional.<Long>empty();
             }
@@ -119,7 +120,7 @@ final class ConfigStoreImpl implements ConfigStore {
     public CompletableFuture<Boolean> deleteAsync(String key) {
         Validation.name("key", key);
         return coordinator.calls().write("delete '" + key + "'",
-                () -> coordinator.backend().kv().delete(key, OptionalLong.empty()));
+                () -> coordinator.backend().config().delete(key, OptionalLong.empty()));
     }
 
     @Override
@@ -135,7 +136,7 @@ final class ConfigStoreImpl implements ConfigStore {
                     + expectedVersion);
         }
         return coordinator.calls().write("delete '" + key + "' at version " + expectedVersion,
-                () -> coordinator.backend().kv().delete(key, OptionalLong.of(expectedVersion))).thenApply(x -> null);
+                () -> coordinator.backend().config().delete(key, OptionalLong.of(expectedVersion))).thenApply(x -> null);
     }
 
     @Override
@@ -146,7 +147,7 @@ final class ConfigStoreImpl implements ConfigStore {
     @Override
     public CompletableFuture<SortedMap<String, Versioned<byte[]>>> listAsync(String prefix) {
         Validation.prefix("prefix", prefix);
-        return coordinator.calls().read("list '" + prefix + "'", () -> coordinator.backend().kv().list(prefix));
+        return coordinator.calls().read("list '" + prefix + "'", () -> coordinator.backend().config().list(prefix));
     }
 
     @Override
@@ -154,7 +155,7 @@ final class ConfigStoreImpl implements ConfigStore {
         Validation.prefix("prefix", prefix);
         Validation.notNull("listener", listener);
         return coordinator.<ConfigEvent>subscribe("config watch '" + prefix + "'",
-                sink -> coordinator.backend().kv().watch(prefix, sink::accept), listener::onEvent);
+                sink -> coordinator.backend().config().watch(prefix, sink::accept), listener::onEvent);
     }
 
     private static void expectedVersion(String argument, long version) {

@@ -1,25 +1,25 @@
 package io.coordkit.internal;
 
 import io.coordkit.Credentials;
+import io.coordkit.DurationText;
 import io.coordkit.spi.Endpoint;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A connection URI taken apart (SPEC.md URI-2): {@code scheme://[user:password@]host[:port][,host[:port]...]
  * [/namespace][?option=value&...]}, or {@code scheme:} alone for in-process engines. {@code java.net.URI} does not
- * accept several hosts, so the parsing is done here. Internal.
+ * accept several hosts, so the parsing is done here. Internal (tools read the options through
+ * {@link io.coordkit.Coordinators#uriOptions(String)} and durations with {@link DurationText}).
  *
  * @param scheme      lower case
  * @param credentials from the user-info part, if any
@@ -28,11 +28,10 @@ import java.util.regex.Pattern;
  * @param options     the query options in order, decoded
  * @param masked      the URI with the password replaced by ***, for messages
  */
-public record ConnectionUri(String scheme, Optional<Credentials> credentials, List<Endpoint> endpoints,
+record ConnectionUri(String scheme, Optional<Credentials> credentials, List<Endpoint> endpoints,
                             Optional<String> namespace, Map<String, String> options, String masked) {
 
     private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     /**
      * @param uri the URI
@@ -211,43 +210,15 @@ public record ConnectionUri(String scheme, Optional<Credentials> credentials, Li
     }
 
     /**
-     * Parses a duration option (URI-3): {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601.
+     * Parses a duration option (URI-3) with {@link DurationText#parse}: {@code 500ms}, {@code 5s}, {@code 2m},
+     * {@code 1h} or ISO-8601.
      *
      * @param option the option's name, for the message
      * @param text   the value
      * @return the duration
      */
     public static Duration parseDuration(String option, String text) {
-        return duration(text).orElseThrow(() -> new IllegalArgumentException("uri option " + option + "='" + text
+        return DurationText.parse(text).orElseThrow(() -> new IllegalArgumentException("uri option " + option + "='" + text
                 + "' is not a duration; write 500ms, 5s, 2m, 1h or ISO-8601 such as PT5S (URI-3)"));
-    }
-
-    /**
-     * Reads a duration in the syntax of URI options (URI-3); the one parser of that syntax, which the TCK and
-     * coordctl use too, each with its own message for text that is none.
-     *
-     * @param text {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 such as {@code PT5S}
-     * @return the duration, or empty if the text is none of those
-     */
-    public static Optional<Duration> duration(String text) {
-        String t = text.trim();
-        Matcher m = DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return Optional.of(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
-        }
-        if (t.startsWith("P") || t.startsWith("p")) {
-            try {
-                return Optional.of(Duration.parse(t));
-            } catch (DateTimeParseException e) {
-                // none of the forms
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -37,6 +37,14 @@ public final class CoordinatorFactory {
     }
 
     /**
+     * @param uri a connection URI
+     * @return its options, decoded, in order
+     */
+    public static Map<String, String> uriOptions(String uri) {
+        return ConnectionUri.parse(uri).options();
+    }
+
+    /**
      * @param options what the builder collected
      * @return the connected coordinator
      */

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A lease as the application sees it: the state machine HELD / SUSPENDED / LOST / RELEASED driven by the session
  * (SES-4 to SES-6) and by the backend (LCK-6), idempotent close (LCK-5). Internal.
  */
-final class LeaseImpl implements LockLease, CoordinatorImpl.SessionBound {
+final class LeaseImpl implements LockLease, SessionBound {
     private final CoordinatorImpl coordinator;
     private final String name;
     private final String description;

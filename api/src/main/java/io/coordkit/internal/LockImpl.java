@@ -1,6 +1,7 @@
 package io.coordkit.internal;
 
 import io.coordkit.CoordinationTimeoutException;
+import io.coordkit.DurationText;
 import io.coordkit.lock.DistributedLock;
 import io.coordkit.lock.LockLease;
 import io.coordkit.spi.BackendLease;
@@ -54,7 +55,7 @@ final class LockImpl implements DistributedLock {
     public CompletableFuture<LockLease> acquireAsync(Duration timeout) {
         Validation.waitTime("timeout", timeout);
         return Calls.relay(request(timeout), granted -> granted.orElseThrow(() -> new CoordinationTimeoutException(
-                describe() + " was not acquired within " + Validation.human(timeout) + " (LCK-1)")), LockLease::close);
+                describe() + " was not acquired within " + DurationText.format(timeout) + " (LCK-1)")), LockLease::close);
     }
 
     /**

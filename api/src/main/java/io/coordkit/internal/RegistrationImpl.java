@@ -1,7 +1,7 @@
 package io.coordkit.internal;
 
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
 import org.slf4j.Logger;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * the instance again, retrying until it succeeds, the registration is closed, or the session is lost again; a
  * closed registration is never registered again. Internal.
  */
-final class RegistrationImpl implements Registration, CoordinatorImpl.SessionBound {
+final class RegistrationImpl implements Registration, SessionBound {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationImpl.class);
     private static final long RENEW_RETRY_MS = 500;
 

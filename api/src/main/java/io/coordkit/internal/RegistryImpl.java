@@ -1,11 +1,11 @@
 package io.coordkit.internal;
 
 import io.coordkit.Subscription;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.SelectionStrategy;
-import io.coordkit.naming.ServiceInstance;
-import io.coordkit.naming.ServiceListener;
-import io.coordkit.naming.ServiceRegistry;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.SelectionStrategy;
+import io.coordkit.registry.ServiceInstance;
+import io.coordkit.registry.ServiceListener;
+import io.coordkit.registry.ServiceRegistry;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
 

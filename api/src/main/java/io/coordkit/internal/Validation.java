@@ -1,12 +1,15 @@
 package io.coordkit.internal;
 
+import io.coordkit.DurationText;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * The argument checks of SPEC.md NAM-*, done once by the core for every backend, before any I/O. Every failure
- * is an {@link IllegalArgumentException} whose message names the argument and the rule. Internal.
+ * is an {@link IllegalArgumentException} whose message names the argument and the rule. Internal; tools outside the
+ * core use the same checks through the public {@link io.coordkit.Arguments}.
  */
 public final class Validation {
 
@@ -238,8 +241,8 @@ public final class Validation {
     public static Duration option(String argument, Duration value, Duration min, Duration max) {
         notNull(argument, value);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(argument + " must be between " + human(min) + " and " + human(max)
-                    + " (NAM-6), was " + human(value));
+            throw new IllegalArgumentException(argument + " must be between " + DurationText.format(min) + " and " + DurationText.format(max)
+                    + " (NAM-6), was " + DurationText.format(value));
         }
         return value;
     }
@@ -257,21 +260,6 @@ public final class Validation {
                     + permits);
         }
         return permits;
-    }
-
-    /**
-     * @param d a duration
-     * @return it as 1500ms, 5s or 2m
-     */
-    public static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 60_000 == 0 && ms >= 60_000) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0 && ms >= 1000) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
     }
 
     private static String describe(char c) {

@@ -32,7 +32,7 @@ public interface BackendSession extends AutoCloseable {
     Duration sessionTtl();
 
     /** @return the config primitive */
-    KvBackend kv();
+    ConfigBackend config();
 
     /** @return the lock primitives */
     LockBackend locks();

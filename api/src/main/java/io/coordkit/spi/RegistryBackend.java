@@ -1,7 +1,7 @@
 package io.coordkit.spi;
 
 import io.coordkit.Subscription;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -9,11 +9,12 @@ import io.coordkit.session.SessionState;
  * loss (the backend opens it by itself). {@code CLOSED} is reported by the core. Calls must come in the order
  * of the changes; the core relays them to the application on its own threads, so calling is cheap.
  *
- * <p>The core keeps the machine of {@link SessionState} whatever it is told: a {@code CONNECTED} that does not
- * follow {@code LOST} is taken as a new session (the core applies {@code LOST} first, so that leases are lost and
- * registrations made again); a {@code LOST} while connected is preceded by {@code SUSPENDED}, so that the
- * application always sees LOST after SUSPENDED; a {@code RECONNECTED} that does not follow {@code SUSPENDED}, and a
- * {@code SUSPENDED} after {@code LOST}, are dropped; nothing is applied once the coordinator is closing.
+ * <p>The core keeps the machine of {@link SessionState} whatever it is told, with {@link SessionStateMachine#report}
+ * (a {@code CONNECTED} that does not follow {@code LOST} is a new session, a {@code LOST} while connected comes
+ * after {@code SUSPENDED}, what does not fit is dropped); nothing is applied once the coordinator is closing. A
+ * backend does best to feed its own observations (contact lost, session gone, contact with session N) to a
+ * {@link SessionStateMachine} whose sink is this: the states it reports then already follow the machine, and the
+ * backend's own listeners can hear the same states.
  */
 @FunctionalInterface
 public interface SessionEvents {

@@ -4,7 +4,7 @@ import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
 import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.Versioned;
 import io.coordkit.election.LeaderInfo;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.BackendLease;
@@ -18,7 +18,7 @@ import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.ElectionBackend;
 import io.coordkit.spi.EngineStatus;
-import io.coordkit.spi.KvBackend;
+import io.coordkit.spi.ConfigBackend;
 import io.coordkit.spi.LockBackend;
 import io.coordkit.spi.LockRequest;
 import io.coordkit.spi.RegistryBackend;
@@ -47,7 +47,7 @@ import java.util.function.Supplier;
  * waiting queue: a lock is granted if free, otherwise after the wait the future completes empty, or never when
  * {@link #grantLocksLate} is set (to test SPI-8).
  */
-final class FakeBackend implements BackendSession, KvBackend, LockBackend, RegistryBackend, ElectionBackend {
+final class FakeBackend implements BackendSession, ConfigBackend, LockBackend, RegistryBackend, ElectionBackend {
 
     final ConnectionSpec spec;
     final SessionEvents events;
@@ -76,7 +76,7 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     /** Answered calls confirm the session (SES-8) while this is true. */
     volatile boolean confirming = true;
 
-    private final Map<String, Versioned<byte[]>> kv = new TreeMap<>();
+    private final Map<String, Versioned<byte[]>> values = new TreeMap<>();
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong tokens = new AtomicLong(100);
     final Map<String, Long> heldLocks = new ConcurrentHashMap<>();
@@ -145,7 +145,7 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     }
 
     @Override
-    public KvBackend kv() {
+    public ConfigBackend config() {
         return this;
     }
 
@@ -175,13 +175,13 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
         closed = true;
     }
 
-    // ---- kv
+    // ---- config
 
     @Override
     public CompletableFuture<Optional<Versioned<byte[]>>> get(String key) {
         return call("get", () -> {
-            synchronized (kv) {
-                return Optional.ofNullable(kv.get(key));
+            synchronized (values) {
+                return Optional.ofNullable(values.get(key));
             }
         });
     }
@@ -192,9 +192,9 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     }
 
     private long write(String key, byte[] value) {
-        synchronized (kv) {
+        synchronized (values) {
             long v = versions.incrementAndGet();
-            kv.put(key, new Versioned<>(value, v));
+            values.put(key, new Versioned<>(value, v));
             watchers.forEach(w -> w.onEvent(ConfigEvent.put(key, value, v)));
             return v;
         }
@@ -203,8 +203,8 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     @Override
     public CompletableFuture<Long> compareAndSet(String key, long expectedVersion, byte[] value) {
         return call("compareAndSet", () -> {
-            synchronized (kv) {
-                Versioned<byte[]> now = kv.get(key);
+            synchronized (values) {
+                Versioned<byte[]> now = values.get(key);
                 long actual = now == null ? Versioned.ABSENT : now.version();
                 if (actual != expectedVersion) {
                     throw new VersionConflictException(key, expectedVersion, OptionalLong.of(actual));
@@ -217,8 +217,8 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     @Override
     public CompletableFuture<Boolean> delete(String key, OptionalLong expectedVersion) {
         return call("delete", () -> {
-            synchronized (kv) {
-                return kv.remove(key) != null;
+            synchronized (values) {
+                return values.remove(key) != null;
             }
         });
     }
@@ -226,8 +226,8 @@ final class FakeBackend implements BackendSession, KvBackend, LockBackend, Regis
     @Override
     public CompletableFuture<SortedMap<String, Versioned<byte[]>>> list(String prefix) {
         return call("list", () -> {
-            synchronized (kv) {
-                return new TreeMap<>(kv);
+            synchronized (values) {
+                return new TreeMap<>(values);
             }
         });
     }

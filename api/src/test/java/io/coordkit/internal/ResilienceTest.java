@@ -65,7 +65,7 @@ class ResilienceTest {
             assertThat(b.count("delete")).isEqualTo(1);
             assertThatThrownBy(() -> c.locks().lock("l").tryAcquire()).isInstanceOf(BackendUnavailableException.class);
             assertThat(b.count("acquire")).isEqualTo(1);
-            assertThatThrownBy(() -> c.registry().register("s", io.coordkit.naming.ServiceInstance.of("i", "h:1")))
+            assertThatThrownBy(() -> c.registry().register("s", io.coordkit.registry.ServiceInstance.of("i", "h:1")))
                     .isInstanceOf(BackendUnavailableException.class);
             assertThat(b.count("register")).isEqualTo(1);
         }

@@ -10,8 +10,8 @@ import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
 import io.coordkit.lock.LeaseState;
 import io.coordkit.lock.LockLease;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.BackendLease;
@@ -275,7 +275,7 @@ class SessionRaceTest {
         open();
         CoordinatorImpl impl = (CoordinatorImpl) c;
         List<String> seen = new CopyOnWriteArrayList<>();
-        CoordinatorImpl.SessionBound bound = new CoordinatorImpl.SessionBound() {
+        SessionBound bound = new SessionBound() {
             @Override
             public void sessionChanged(SessionState state) {
                 seen.add(state.name());

@@ -2,7 +2,7 @@ package io.coordkit.internal;
 
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

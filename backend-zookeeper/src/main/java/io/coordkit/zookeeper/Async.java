@@ -1,5 +1,7 @@
 package io.coordkit.zookeeper;
 
+import io.coordkit.spi.Futures;
+
 import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.KeeperException;
@@ -77,7 +79,7 @@ final class Async {
      * @return f failed with t, unwrapped
      */
     static <T> CompletableFuture<T> fail(CompletableFuture<T> f, Throwable t) {
-        f.completeExceptionally(Errors.unwrap(t));
+        f.completeExceptionally(Futures.unwrap(t));
         return f;
     }
 

@@ -1,7 +1,7 @@
 package io.coordkit.zookeeper;
 
 import io.coordkit.CoordinationException;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -5,6 +5,7 @@ import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.ConfigListener;
 import io.coordkit.config.Versioned;
 import io.coordkit.session.SessionState;
+import io.coordkit.spi.Futures;
 import io.coordkit.spi.SerialExecutor;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.WatchedEvent;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * node's mzxid equals the event's zxid). When the read already shows a later write, that write's own event
  * follows and delivers it; the earlier state is coalesced away. So the events delivered between two RESYNCs are a
  * subsequence of the committed writes, in commit order, and the last write of every key is always delivered
- * (CFG-6, CFG-7). A RESYNC snapshot is built from separate reads ({@code ZkKv.walk}): exact per key, but not
+ * (CFG-6, CFG-7). A RESYNC snapshot is built from separate reads ({@code ZkConfig.walk}): exact per key, but not
  * one consistent cut across keys.
  * Reads are pipelined; a queue applies their results in event order. Per key, the mzxid of the last state
  * delivered (or of the RESYNC snapshot) guards against going backwards.
@@ -40,7 +41,7 @@ final class ConfigWatch implements Subscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWatch.class);
 
-    private final ZkKv kv;
+    private final ZkConfig config;
     private final ZkSession session;
     private final String prefix;
     private final String root;
@@ -64,15 +65,15 @@ final class ConfigWatch implements Subscription {
     }
 
     /** A read in flight: for an event, or a snapshot. */
-    private record Step(WatchedEvent event, String key, CompletableFuture<ZkKv.Node> read,
-                        CompletableFuture<Map<String, ZkKv.Node>> snapshot, long epoch) {
+    private record Step(WatchedEvent event, String key, CompletableFuture<ZkConfig.Node> read,
+                        CompletableFuture<Map<String, ZkConfig.Node>> snapshot, long epoch) {
         CompletableFuture<?> future() {
             return read != null ? read : snapshot;
         }
     }
 
-    ConfigWatch(ZkKv kv, ZkSession session, String prefix, ConfigListener listener) {
-        this.kv = kv;
+    ConfigWatch(ZkConfig config, ZkSession session, String prefix, ConfigListener listener) {
+        this.config = config;
         this.session = session;
         this.prefix = prefix;
         this.root = session.paths().config(prefix);
@@ -96,7 +97,7 @@ final class ConfigWatch implements Subscription {
         closed = true;
         session.tracker().removeListener(stateListener);
         watch.close();
-        kv.closed(this);
+        config.closed(this);
     }
 
     private void stateChanged(SessionState state) {
@@ -118,7 +119,7 @@ final class ConfigWatch implements Subscription {
             return;
         }
         String what = "read of config key '" + key + "' for a watch";
-        enqueue(new Step(event, key, kv.read(event.getPath(), what), null, epoch));
+        enqueue(new Step(event, key, config.read(event.getPath(), what), null, epoch));
     }
 
     private void resync() {
@@ -126,7 +127,7 @@ final class ConfigWatch implements Subscription {
             return;
         }
         String what = "snapshot of config prefix '" + prefix + "' for a watch";
-        enqueue(new Step(null, null, null, kv.walk(root, what), epoch));
+        enqueue(new Step(null, null, null, config.walk(root, what), epoch));
     }
 
     private void enqueue(Step step) {
@@ -145,14 +146,14 @@ final class ConfigWatch implements Subscription {
         }
     }
 
-    private void applySnapshot(CompletableFuture<Map<String, ZkKv.Node>> snapshot, long startedIn) {
+    private void applySnapshot(CompletableFuture<Map<String, ZkConfig.Node>> snapshot, long startedIn) {
         if (startedIn != epoch) {
             // started before contact was lost: it may miss writes made since; the RESYNC after the
             // reconnect covers them, and nothing is delivered until then
             LOG.debug("config watch on '{}': dropping a snapshot started before contact was lost", prefix);
             return;
         }
-        Map<String, ZkKv.Node> nodes;
+        Map<String, ZkConfig.Node> nodes;
         try {
             nodes = snapshot.join();
         } catch (RuntimeException e) {
@@ -172,11 +173,11 @@ final class ConfigWatch implements Subscription {
         deliver(ConfigEvent.resync(prefix, values));
     }
 
-    private void applyEvent(WatchedEvent event, String key, CompletableFuture<ZkKv.Node> read) {
+    private void applyEvent(WatchedEvent event, String key, CompletableFuture<ZkConfig.Node> read) {
         if (!synced) {
             return; // a RESYNC is due; it reads the state after this event
         }
-        ZkKv.Node n;
+        ZkConfig.Node n;
         try {
             n = read.join();
         } catch (RuntimeException e) {
@@ -223,7 +224,7 @@ final class ConfigWatch implements Subscription {
             long delay = backoffMs;
             backoffMs = Math.min(5_000, backoffMs * 2);
             LOG.warn("config watch on '{}': {} failed ({}); resynchronising in {} ms", prefix, what,
-                    Errors.unwrap(e).getMessage(), delay);
+                    Futures.unwrap(e).getMessage(), delay);
             session.schedule(() -> serial.execute(this::resync), delay, TimeUnit.MILLISECONDS);
         } else {
             LOG.debug("config watch on '{}': {} failed while disconnected; resynchronising on reconnect", prefix,

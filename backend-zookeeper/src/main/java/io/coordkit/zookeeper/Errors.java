@@ -3,14 +3,13 @@ package io.coordkit.zookeeper;
 import io.coordkit.BackendUnavailableException;
 import io.coordkit.CoordinationException;
 import io.coordkit.SessionLostException;
+import io.coordkit.spi.Futures;
 import org.apache.curator.CuratorConnectionLossException;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.KeeperException;
 
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Maps ZooKeeper result codes and client exceptions onto coordkit's exceptions (SPEC.md SPI-6). Version
@@ -55,7 +54,7 @@ final class Errors {
      * @return t itself if already a coordkit exception, otherwise its coordkit equivalent
      */
     static RuntimeException of(Throwable t, String what) {
-        Throwable cause = unwrap(t);
+        Throwable cause = Futures.unwrap(t);
         if (cause instanceof CoordinationException ce) {
             return ce;
         }
@@ -77,15 +76,6 @@ final class Errors {
         return new CoordinationException(what + " failed: " + cause, cause);
     }
 
-    /** @return the first cause that is not a wrapper of a future */
-    static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
     /**
      * @param code a result code
      * @return true for the codes that say the server could not be reached or did not answer in time
@@ -100,7 +90,7 @@ final class Errors {
      * @return true if it says the server could not be reached, as opposed to a lost session or a refusal
      */
     static boolean isUnavailable(Throwable t) {
-        return unwrap(t) instanceof BackendUnavailableException;
+        return Futures.unwrap(t) instanceof BackendUnavailableException;
     }
 
     private static String describe(KeeperException.Code code) {

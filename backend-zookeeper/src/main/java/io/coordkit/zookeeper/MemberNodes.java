@@ -2,6 +2,7 @@ package io.coordkit.zookeeper;
 
 import io.coordkit.CoordinationException;
 import io.coordkit.SessionLostException;
+import io.coordkit.spi.Futures;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
@@ -138,7 +139,7 @@ final class MemberNodes {
                 if (Errors.isUnavailable(t)) {
                     maybeOrphaned.put(path, new Orphan(sessionId)); // the answer was lost: the owner is unknown
                 }
-                result.completeExceptionally(Errors.unwrap(t));
+                result.completeExceptionally(Futures.unwrap(t));
             } else {
                 claim.stat = stat;
                 result.complete(claim);
@@ -148,7 +149,7 @@ final class MemberNodes {
     }
 
     /**
-     * Claims a path for a create in the given session. Package-private for tests.
+     * Claims a path for a create in the given session (the first step of {@link #create}).
      *
      * @param path      the node
      * @param sessionId the session the create is issued in
@@ -238,7 +239,7 @@ final class MemberNodes {
 
     /**
      * Checks that a node just made or taken over belongs to the session that asked for it; if not, deletes it
-     * and fails. Package-private for tests.
+     * and fails (the last step of {@link #create} and of a take-over).
      *
      * <p>The delete's result is checked ({@link Async#run} reports a connection loss as a result code, not as a
      * failure): a node left in place would belong to the live session with no claim, so it would be listed,
@@ -272,7 +273,7 @@ final class MemberNodes {
                 fate = "it was deleted again";
             } else {
                 maybeOrphaned.put(path, new Orphan(stat != null ? stat.getEphemeralOwner() : issuedIn));
-                fate = "deleting it failed (" + (t != null ? Errors.unwrap(t) : code)
+                fate = "deleting it failed (" + (t != null ? Futures.unwrap(t) : code)
                         + "); it is deleted at the next reconnect (or goes with its session)";
                 LOG.debug("{}: {}", what, fate);
             }
@@ -330,7 +331,7 @@ final class MemberNodes {
             if (t != null) {
                 maybeOrphaned.put(claim.path, new Orphan(claim.stat.getEphemeralOwner()));
                 LOG.debug("{} failed ({}); deleting the node at the next reconnect", what,
-                        Errors.unwrap(t).getMessage());
+                        Futures.unwrap(t).getMessage());
             }
         });
     }

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * ZooKeeper handle knows nothing of it). After each successful add, {@code onInstalled} runs, so the owner can
  * read the current state again: events during a disconnect are lost, and the owner must resynchronise.
  *
- * <p>The watch is added on the raw ZooKeeper handle, not through Curator's builders, because Curator's
- * watcher wrapper drops the zxid of the event, which the config watch needs to order events exactly.
+ * <p>The watch is added on the raw ZooKeeper handle, not through Curator's builders (why: the module's
+ * README, "Recipes: Curator's and our own").
  */
 final class PersistentWatch implements Subscription {
 

@@ -2,6 +2,7 @@ package io.coordkit.zookeeper;
 
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.SessionEvents;
+import io.coordkit.spi.SessionStateMachine;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
@@ -10,25 +11,25 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 /**
- * Turns Curator's connection states into coordkit session states, by the ZooKeeper session id:
+ * Turns Curator's connection states into observations for a {@link SessionStateMachine}, which reports coordkit
+ * session states that always follow coordkit's machine (for example a LOST straight from CONNECTED as SUSPENDED
+ * then LOST), by the ZooKeeper session id:
  *
  * <ul>
- *   <li>SUSPENDED (contact lost) → {@code SUSPENDED};</li>
- *   <li>RECONNECTED with the same session id → {@code RECONNECTED};</li>
- *   <li>LOST (the session expired, or Curator gave it up after the session timeout) → {@code LOST};</li>
- *   <li>RECONNECTED or CONNECTED with a new session id → {@code CONNECTED} (preceded by {@code LOST} if Curator
- *   did not say so first).</li>
+ *   <li>SUSPENDED or READ_ONLY (contact lost) → {@link SessionStateMachine#contactLost()};</li>
+ *   <li>LOST (the session expired, or Curator gave it up after the session timeout) →
+ *   {@link SessionStateMachine#sessionLost()};</li>
+ *   <li>CONNECTED or RECONNECTED → {@link SessionStateMachine#sessionOpen(long)} with the id of the client's
+ *   current session (RECONNECTED if it is the same session, CONNECTED, after LOST if need be, if it is a new
+ *   one).</li>
  * </ul>
  *
- * The states reported always follow coordkit's machine (for example a LOST straight from CONNECTED is reported
- * as SUSPENDED then LOST). Runs on Curator's connection state thread; reports to the core first, then to the
- * backend's own listeners (watches, waiting lock attempts, candidacies), which must not block.
+ * Runs on Curator's connection state thread; reports to the core first, then to the backend's own listeners
+ * (watches, waiting lock attempts, candidacies), which must not block.
  */
 final class SessionTracker implements ConnectionStateListener {
 
@@ -45,12 +46,10 @@ final class SessionTracker implements ConnectionStateListener {
     private final LongSupplier currentSessionId;
     private final String uri;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<Long> formerSessions = ConcurrentHashMap.newKeySet();
 
-    private volatile SessionState state = SessionState.CONNECTED;
-    private volatile long sessionId;
+    /** Null until {@link #connected(long)}; then only used under this object's lock or its own. */
+    private volatile SessionStateMachine machine;
     private volatile boolean closed;
-    private boolean ready;
     private final List<ConnectionState> early = new ArrayList<>();
 
     /**
@@ -71,8 +70,7 @@ final class SessionTracker implements ConnectionStateListener {
      * @param sessionId the id of the session {@code connect} opened
      */
     synchronized void connected(long sessionId) {
-        this.sessionId = sessionId;
-        this.ready = true;
+        this.machine = new SessionStateMachine(uri, sessionId, this::report);
         for (ConnectionState s : early) {
             handle(s);
         }
@@ -81,7 +79,8 @@ final class SessionTracker implements ConnectionStateListener {
 
     /** @return the id of the current session as last reported; 0 before the first */
     long sessionId() {
-        return sessionId;
+        SessionStateMachine m = machine;
+        return m == null ? 0 : m.sessionId();
     }
 
     /**
@@ -89,12 +88,14 @@ final class SessionTracker implements ConnectionStateListener {
      * @return true if it is one of the earlier sessions of this coordinator (lost since)
      */
     boolean isFormerSession(long id) {
-        return formerSessions.contains(id);
+        SessionStateMachine m = machine;
+        return m != null && m.isFormerSession(id);
     }
 
     /** @return the state last reported */
     SessionState state() {
-        return state;
+        SessionStateMachine m = machine;
+        return m == null ? SessionState.CONNECTED : m.state();
     }
 
     /** @param l a backend listener to add */
@@ -119,7 +120,7 @@ final class SessionTracker implements ConnectionStateListener {
             return;
         }
         synchronized (this) {
-            if (ready) {
+            if (machine != null) {
                 handle(newState);
             } else {
                 early.add(newState);
@@ -129,11 +130,8 @@ final class SessionTracker implements ConnectionStateListener {
 
     private void handle(ConnectionState newState) {
         switch (newState) {
-            case SUSPENDED, READ_ONLY -> suspend();
-            case LOST -> {
-                suspend();
-                lose();
-            }
+            case SUSPENDED, READ_ONLY -> machine.contactLost();
+            case LOST -> machine.sessionLost();
             case CONNECTED, RECONNECTED -> {
                 long id = currentSessionId.getAsLong();
                 if (id == 0) {
@@ -141,40 +139,15 @@ final class SessionTracker implements ConnectionStateListener {
                             newState);
                     return;
                 }
-                if (state == SessionState.LOST) {
-                    sessionId = id;
-                    report(SessionState.CONNECTED);
-                } else if (id == sessionId) {
-                    if (state == SessionState.SUSPENDED) {
-                        report(SessionState.RECONNECTED);
-                    }
-                } else {
-                    suspend();
-                    lose();
-                    sessionId = id;
-                    report(SessionState.CONNECTED);
-                }
+                machine.sessionOpen(id);
             }
             default -> LOG.debug("{}: ignoring connection state {}", uri, newState);
         }
     }
 
-    private void suspend() {
-        if (state == SessionState.CONNECTED || state == SessionState.RECONNECTED) {
-            report(SessionState.SUSPENDED);
-        }
-    }
-
-    private void lose() {
-        if (state != SessionState.LOST) {
-            formerSessions.add(sessionId);
-            report(SessionState.LOST);
-        }
-    }
-
+    /** The machine's sink: runs with the machine's lock held. */
     private void report(SessionState s) {
-        state = s;
-        LOG.info("{}: session 0x{} {}", uri, Long.toHexString(sessionId), s);
+        LOG.info("{}: session 0x{} {}", uri, Long.toHexString(machine == null ? 0 : machine.sessionId()), s);
         try {
             events.stateChanged(s);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.coordkit.zookeeper;
 
 import io.coordkit.Subscription;
+import io.coordkit.spi.Futures;
 import io.coordkit.spi.SerialExecutor;
 import org.apache.zookeeper.AddWatchMode;
 import org.slf4j.Logger;
@@ -93,7 +94,7 @@ final class SnapshotWatch<T> implements Subscription {
         read.get().whenComplete((snapshot, t) -> serial.execute(() -> {
             reading = false;
             if (t != null) {
-                LOG.warn("{}: reading failed ({}); reading again", what, Errors.unwrap(t).getMessage());
+                LOG.warn("{}: reading failed ({}); reading again", what, Futures.unwrap(t).getMessage());
                 if (session.tracker().state().isUsable()) {
                     session.schedule(() -> serial.execute(this::refresh), RETRY_MS, TimeUnit.MILLISECONDS);
                 } // otherwise the watch reads again once it is added back after the reconnect

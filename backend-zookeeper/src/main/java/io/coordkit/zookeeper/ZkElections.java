@@ -6,6 +6,7 @@ import io.coordkit.election.LeaderInfo;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.ElectionBackend;
+import io.coordkit.spi.Futures;
 import io.coordkit.spi.SerialExecutor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException.Code;
@@ -42,8 +43,7 @@ import java.util.function.Consumer;
  *   current session (the fix of CURATOR-696) and is the oldest.</li>
  * </ul>
  *
- * Own recipe rather than Curator's LeaderLatch/LeaderSelector: those give up or retake leadership on connection
- * states by themselves, while in coordkit the core decides, and their terms are not exposed.
+ * Own recipe rather than Curator's LeaderLatch/LeaderSelector (why: the module's README, "Recipes: Curator's and our own").
  */
 final class ZkElections implements ElectionBackend {
 
@@ -324,7 +324,7 @@ final class ZkElections implements ElectionBackend {
             }
             if (t != null) {
                 // unavailable: evaluated again on reconnect; lost: the core ends the candidacy
-                LOG.debug("{}: evaluation failed ({})", what, Errors.unwrap(t).getMessage());
+                LOG.debug("{}: evaluation failed ({})", what, Futures.unwrap(t).getMessage());
                 return;
             }
             int own = -1;

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Locks, read-write locks and semaphores: one recipe of ephemeral-sequential nodes (see {@link LockAttempt}),
- * written on Curator's framework rather than taken from curator-recipes, because InterProcessMutex and its
- * relatives are owned by a thread and reentrant, while coordkit leases belong to the session and are not.
+ * written on Curator's framework rather than taken from curator-recipes (why: the module's README, "Recipes: Curator's and our own").
  */
 final class ZkLocks implements LockBackend {
 

@@ -2,7 +2,7 @@ package io.coordkit.zookeeper;
 
 import io.coordkit.CoordinationException;
 import io.coordkit.Subscription;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
 import io.coordkit.spi.RegistryBackend;
@@ -20,9 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * The service registry: one ephemeral node {@code registry/<service>/instance~<id>} per instance, holding the
- * address and metadata ({@link Codec}). Own recipe rather than curator-x-discovery: that one re-registers
- * instances behind the caller's back after reconnects (CURATOR-164/181), while in coordkit the core decides
- * when to register again.
+ * address and metadata ({@link Codec}). Own recipe rather than curator-x-discovery (why: the module's
+ * README, "Recipes: Curator's and our own").
  *
  * <p>Nodes are made by {@link MemberNodes}: an existing node of the same id is judged by its ephemeral owner: a
  * node of one of this coordinator's former (lost) sessions is replaced when the core registers again

@@ -4,10 +4,11 @@ import io.coordkit.BackendUnavailableException;
 import io.coordkit.Capability;
 import io.coordkit.Credentials;
 import io.coordkit.spi.BackendSession;
+import io.coordkit.spi.ConfigBackend;
 import io.coordkit.spi.ConnectionSpec;
+import io.coordkit.spi.DaemonThreads;
 import io.coordkit.spi.ElectionBackend;
 import io.coordkit.spi.EngineStatus;
-import io.coordkit.spi.KvBackend;
 import io.coordkit.spi.LockBackend;
 import io.coordkit.spi.RegistryBackend;
 import io.coordkit.spi.SessionEvents;
@@ -34,7 +35,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,7 +64,6 @@ final class ZkSession implements BackendSession {
 
     private final ConnectionSpec spec;
     private final String connectString;
-    private final EmbeddedZooKeeper embedded;
     private final CuratorFramework curator;
     private final SessionTracker tracker;
     private final SessionEvents events;
@@ -72,21 +71,20 @@ final class ZkSession implements BackendSession {
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Ops ops;
-    private final ZkKv kv;
+    private final ZkConfig config;
     private final ZkLocks locks;
     private final ZkRegistry registry;
     private final ZkElections elections;
     private volatile boolean closed;
 
-    private ZkSession(ConnectionSpec spec, String connectString, EmbeddedZooKeeper embedded, SessionEvents events) {
+    private ZkSession(ConnectionSpec spec, String connectString, SessionEvents events) {
         this.spec = spec;
         this.connectString = connectString;
-        this.embedded = embedded;
         this.paths = new Paths(spec.namespace());
         int id = SESSIONS.incrementAndGet();
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), daemonThreads("coordkit-zk-" + id + "-"));
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("coordkit-zk-" + id + "-timer-"));
+                new SynchronousQueue<>(), DaemonThreads.named("coordkit-zk-" + id));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("coordkit-zk-" + id + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
 
         int operationMs = millis(spec.operationTimeout());
@@ -99,7 +97,7 @@ final class ZkSession implements BackendSession {
                 .ensembleTracker(false)
                 .maxCloseWaitMs(Math.max(1, operationMs / 2))
                 .waitForShutdownTimeoutMs(Math.max(1, operationMs / 2))
-                .threadFactory(daemonThreads("coordkit-zk-" + id + "-curator-"));
+                .threadFactory(DaemonThreads.named("coordkit-zk-" + id + "-curator"));
         if (spec.credentials().isPresent()) {
             Credentials c = spec.credentials().get();
             builder.authorization("digest", (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))
@@ -110,7 +108,7 @@ final class ZkSession implements BackendSession {
         this.tracker = new SessionTracker(events, this::currentSessionId, spec.uri());
         this.curator.getConnectionStateListenable().addListener(tracker);
         this.ops = new Ops(curator, executor);
-        this.kv = new ZkKv(this);
+        this.config = new ZkConfig(this);
         this.locks = new ZkLocks(this);
         this.registry = new ZkRegistry(this);
         this.elections = new ZkElections(this);
@@ -123,15 +121,13 @@ final class ZkSession implements BackendSession {
      *
      * @param spec          the connection options
      * @param connectString the ZooKeeper connect string
-     * @param embedded      an in-process server this session owns and stops on close, or null
      * @param events        where session states go
      * @return the connected session
      * @throws BackendUnavailableException if no session was established within the connect timeout; everything
-     *                                     opened (including the embedded server) is closed again
+     *                                     opened is closed again
      */
-    static ZkSession open(ConnectionSpec spec, String connectString, EmbeddedZooKeeper embedded,
-                          SessionEvents events) {
-        ZkSession session = new ZkSession(spec, connectString, embedded, events);
+    static ZkSession open(ConnectionSpec spec, String connectString, SessionEvents events) {
+        ZkSession session = new ZkSession(spec, connectString, events);
         boolean connected = false;
         try {
             session.curator.start();
@@ -205,8 +201,8 @@ final class ZkSession implements BackendSession {
     }
 
     @Override
-    public KvBackend kv() {
-        return kv;
+    public ConfigBackend config() {
+        return config;
     }
 
     @Override
@@ -236,7 +232,7 @@ final class ZkSession implements BackendSession {
         }
         closed = true;
         tracker.close();
-        kv.close();
+        config.close();
         registry.close();
         elections.close();
         locks.close();
@@ -247,9 +243,6 @@ final class ZkSession implements BackendSession {
         }
         scheduler.shutdownNow();
         executor.shutdown();
-        if (embedded != null) {
-            embedded.close();
-        }
         LOG.info("{}: closed", spec.uri());
     }
 
@@ -368,15 +361,6 @@ final class ZkSession implements BackendSession {
 
     private static int millis(Duration d) {
         return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /**

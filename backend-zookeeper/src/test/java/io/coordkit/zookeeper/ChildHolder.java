@@ -1,7 +1,7 @@
 package io.coordkit.zookeeper;
 
 import io.coordkit.election.LeaderInfo;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.ElectionBackend;

@@ -94,7 +94,7 @@ class ConfigWatchTest extends ZkTestSupport {
 
     private SortedMap<String, String> store(ZkSession s, String prefix) {
         SortedMap<String, String> m = new TreeMap<>();
-        get(s.kv().list(prefix)).forEach((k, v) -> m.put(k, new String(v.value(), StandardCharsets.UTF_8)));
+        get(s.config().list(prefix)).forEach((k, v) -> m.put(k, new String(v.value(), StandardCharsets.UTF_8)));
         return m;
     }
 
@@ -106,16 +106,16 @@ class ConfigWatchTest extends ZkTestSupport {
     @Test
     void startsWithAResyncThenDeliversPutsAndDeletesWithVersions() {
         ZkSession c = open();
-        get(c.kv().put("a", b("1")));
-        get(c.kv().put("b/c", b("2")));
+        get(c.config().put("a", b("1")));
+        get(c.config().put("b/c", b("2")));
         Recording r = new Recording();
-        closeLater(c.kv().watch("", r));
+        closeLater(c.config().watch("", r));
         await().atMost(PATIENCE).until(() -> r.resyncs() == 1);
         ConfigEvent first = r.events.get(0);
         assertThat(first.type()).isEqualTo(ConfigEvent.Type.RESYNC);
         assertThat(first.snapshot().keySet()).containsExactly("a", "b/c");
 
-        long v = get(c.kv().put("a", b("3")));
+        long v = get(c.config().put("a", b("3")));
         await().atMost(PATIENCE).until(() -> r.changes().size() == 1);
         ConfigEvent put = r.changes().get(0);
         assertThat(put.type()).isEqualTo(ConfigEvent.Type.PUT);
@@ -123,7 +123,7 @@ class ConfigWatchTest extends ZkTestSupport {
         assertThat(put.version()).isEqualTo(v);
         assertThat(put.valueAsString()).hasValue("3");
 
-        get(c.kv().delete("a", OptionalLong.empty()));
+        get(c.config().delete("a", OptionalLong.empty()));
         await().atMost(PATIENCE).until(() -> r.changes().size() == 2);
         ConfigEvent del = r.changes().get(1);
         assertThat(del.type()).isEqualTo(ConfigEvent.Type.DELETE);
@@ -137,11 +137,11 @@ class ConfigWatchTest extends ZkTestSupport {
         ZkSession writer = open();
         ZkSession watcher = open();
         Recording r = new Recording();
-        closeLater(watcher.kv().watch("", r));
+        closeLater(watcher.config().watch("", r));
         await().atMost(PATIENCE).until(() -> r.resyncs() == 1);
         // every write carries a global sequence number; commit order = sequence order (writes are awaited)
         for (int i = 0; i < 60; i++) {
-            get(writer.kv().put("k" + (i % 3), b(Integer.toString(i))));
+            get(writer.config().put("k" + (i % 3), b(Integer.toString(i))));
         }
         awaitConverged(r, writer, "");
         List<Integer> seen = r.changes().stream().map(e -> Integer.parseInt(e.valueAsString().orElseThrow())).toList();
@@ -155,13 +155,13 @@ class ConfigWatchTest extends ZkTestSupport {
         ZkSession w2 = open();
         ZkSession watcher = open();
         Recording r = new Recording();
-        closeLater(watcher.kv().watch("burst", r));
+        closeLater(watcher.config().watch("burst", r));
         await().atMost(PATIENCE).until(() -> r.resyncs() == 1);
         List<CompletableFuture<?>> writes = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             ZkSession w = i % 2 == 0 ? w1 : w2;
             String key = "burst/k" + (i % 5);
-            writes.add(i % 17 == 0 ? w.kv().delete(key, OptionalLong.empty()) : w.kv().put(key, b("v" + i)));
+            writes.add(i % 17 == 0 ? w.config().delete(key, OptionalLong.empty()) : w.config().put(key, b("v" + i)));
         }
         writes.forEach(ZkTestSupport::get);
         awaitConverged(r, w1, "burst");
@@ -171,12 +171,12 @@ class ConfigWatchTest extends ZkTestSupport {
     void watchesWholeSegmentsOnly() {
         ZkSession c = open();
         Recording r = new Recording();
-        closeLater(c.kv().watch("app/db", r));
+        closeLater(c.config().watch("app/db", r));
         await().atMost(PATIENCE).until(() -> r.resyncs() == 1);
-        get(c.kv().put("app/dbx", b("no")));
-        get(c.kv().put("app", b("no")));
-        get(c.kv().put("app/db", b("yes")));
-        get(c.kv().put("app/db/url", b("yes too")));
+        get(c.config().put("app/dbx", b("no")));
+        get(c.config().put("app", b("no")));
+        get(c.config().put("app/db", b("yes")));
+        get(c.config().put("app/db/url", b("yes too")));
         await().atMost(PATIENCE).until(() -> r.changes().size() == 2);
         assertThat(r.changes()).extracting(ConfigEvent::key).containsExactly("app/db", "app/db/url");
         awaitConverged(r, c, "app/db");
@@ -186,9 +186,9 @@ class ConfigWatchTest extends ZkTestSupport {
     void resyncsAfterReconnect() {
         Recorder states = new Recorder();
         ZkSession c = open(states);
-        get(c.kv().put("x", b("1")));
+        get(c.config().put("x", b("1")));
         Recording r = new Recording();
-        closeLater(c.kv().watch("", r));
+        closeLater(c.config().watch("", r));
         await().atMost(PATIENCE).until(() -> r.resyncs() == 1);
 
         server.stopServer();
@@ -196,7 +196,7 @@ class ConfigWatchTest extends ZkTestSupport {
         server.restartServer();
         awaitStates(states, SessionState.SUSPENDED, SessionState.RECONNECTED);
         await().atMost(PATIENCE).until(() -> r.resyncs() == 2);
-        get(c.kv().put("x", b("2")));
+        get(c.config().put("x", b("2")));
         awaitConverged(r, c, "");
     }
 
@@ -206,14 +206,14 @@ class ConfigWatchTest extends ZkTestSupport {
         ZkSession c = open(states);
         ZkSession other = open();
         Recording r = new Recording();
-        closeLater(c.kv().watch("", r));
+        closeLater(c.config().watch("", r));
         await().atMost(PATIENCE).until(() -> r.resyncs() == 1);
 
         expire(c);
-        get(other.kv().put("while-lost", b("1"))); // likely missed as an event: the RESYNC must carry it
+        get(other.config().put("while-lost", b("1"))); // likely missed as an event: the RESYNC must carry it
         awaitStates(states, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED);
         await().atMost(PATIENCE).until(() -> r.resyncs() >= 2);
-        get(other.kv().put("after", b("2")));
+        get(other.config().put("after", b("2")));
         awaitConverged(r, other, "");
         assertThat(r.view()).containsKeys("while-lost", "after");
     }
@@ -223,13 +223,13 @@ class ConfigWatchTest extends ZkTestSupport {
         ZkSession c = open();
         Recording kept = new Recording();
         Recording closed = new Recording();
-        closeLater(c.kv().watch("p", kept));
-        Subscription sub = c.kv().watch("p", closed);
+        closeLater(c.config().watch("p", kept));
+        Subscription sub = c.config().watch("p", closed);
         await().atMost(PATIENCE).until(() -> kept.resyncs() == 1 && closed.resyncs() == 1);
         sub.close();
         sub.close(); // idempotent
         int before = closed.events.size();
-        get(c.kv().put("p/1", b("x")));
+        get(c.config().put("p/1", b("x")));
         awaitConverged(kept, c, "p");
         assertThat(closed.events).hasSize(before);
     }
@@ -238,22 +238,22 @@ class ConfigWatchTest extends ZkTestSupport {
     void aFailingListenerDoesNotStopTheWatch() {
         ZkSession c = open();
         Recording r = new Recording();
-        closeLater(c.kv().watch("f", e -> {
+        closeLater(c.config().watch("f", e -> {
             r.onEvent(e);
             throw new IllegalStateException("listener bug");
         }));
-        get(c.kv().put("f/1", b("a")));
-        get(c.kv().put("f/2", b("b")));
+        get(c.config().put("f/1", b("a")));
+        get(c.config().put("f/2", b("b")));
         awaitConverged(r, c, "f");
     }
 
     @Test
     void snapshotVersionsMatchTheStore() {
         ZkSession c = open();
-        long v = get(c.kv().put("s", b("1")));
-        v = Math.max(v, get(c.kv().put("s", b("2"))));
+        long v = get(c.config().put("s", b("1")));
+        v = Math.max(v, get(c.config().put("s", b("2"))));
         Recording r = new Recording();
-        closeLater(c.kv().watch("s", r));
+        closeLater(c.config().watch("s", r));
         await().atMost(PATIENCE).until(() -> r.resyncs() == 1);
         Versioned<byte[]> snap = r.events.get(0).snapshot().get("s");
         assertThat(snap.version()).isEqualTo(v);

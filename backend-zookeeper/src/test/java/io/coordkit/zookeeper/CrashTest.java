@@ -5,6 +5,7 @@ import io.coordkit.spi.BackendLease;
 import io.coordkit.spi.ElectionBackend;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
+import io.coordkit.zookeeper.embedded.EmbeddedZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -10,8 +10,8 @@ import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
 import io.coordkit.lock.LeaseState;
 import io.coordkit.lock.LockLease;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.coordkit.zookeeper;
 
 import io.coordkit.election.LeaderInfo;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendCandidacy;
 import io.coordkit.spi.BackendLease;
@@ -44,7 +44,7 @@ class EnsembleFailoverTest extends ZkTestSupport {
     }
 
     private static boolean putWithin(ZkSession s, String key, String value, Duration limit) {
-        CompletableFuture<Long> f = s.kv().put(key, value.getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<Long> f = s.config().put(key, value.getBytes(StandardCharsets.UTF_8));
         try {
             f.get(limit.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -78,9 +78,9 @@ class EnsembleFailoverTest extends ZkTestSupport {
         ZkElectionsTest.Told tb = new ZkElectionsTest.Told();
         get(b.elections().join("e", "b", Map.of(), tb));
         get(a.registry().register("svc", ServiceInstance.of("a", "h:1"), false));
-        get(a.kv().put("k", "1".getBytes(StandardCharsets.UTF_8)));
+        get(a.config().put("k", "1".getBytes(StandardCharsets.UTF_8)));
         ConfigWatchTest.Recording watch = new ConfigWatchTest.Recording();
-        closeLater(b.kv().watch("", watch));
+        closeLater(b.config().watch("", watch));
         await().atMost(PATIENCE).until(() -> watch.resyncs() == 1);
 
         long killed = System.nanoTime();
@@ -107,7 +107,7 @@ class EnsembleFailoverTest extends ZkTestSupport {
         LeaderInfo before = ta.elected.get(0);
         assertThat(get(ca.currentLeadership())).contains(before);
         assertThat(get(b.registry().instances("svc"))).extracting(ServiceInstance::id).containsExactly("a");
-        assertThat(get(b.kv().get("k"))).isPresent();
+        assertThat(get(b.config().get("k"))).isPresent();
         EngineStatus after = get(b.status());
         assertThat(after.members()).filteredOn(m -> !m.reachable()).hasSize(1);
         assertThat(after.leader()).contains("127.0.0.1:" + ensemble.clientPort(newLeader));
@@ -122,10 +122,10 @@ class EnsembleFailoverTest extends ZkTestSupport {
         assertThat(tb.elected.get(0).term()).isGreaterThan(before.term());
 
         // the watch resynchronised and follows the store
-        get(a.kv().put("k", "3".getBytes(StandardCharsets.UTF_8)));
+        get(a.config().put("k", "3".getBytes(StandardCharsets.UTF_8)));
         await().atMost(PATIENCE).untilAsserted(() -> {
             java.util.SortedMap<String, String> store = new java.util.TreeMap<>();
-            get(a.kv().list("")).forEach((k, v) -> store.put(k, new String(v.value(), StandardCharsets.UTF_8)));
+            get(a.config().list("")).forEach((k, v) -> store.put(k, new String(v.value(), StandardCharsets.UTF_8)));
             assertThat(watch.view()).isEqualTo(store);
         });
         assertThat(watch.violations).isEmpty();

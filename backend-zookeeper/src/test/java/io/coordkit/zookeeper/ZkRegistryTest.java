@@ -2,7 +2,7 @@ package io.coordkit.zookeeper;
 
 import io.coordkit.CoordinationException;
 import io.coordkit.Subscription;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendRegistration;
 import org.junit.jupiter.api.Test;

@@ -5,14 +5,16 @@ import io.coordkit.Capability;
 import io.coordkit.CoordinationException;
 import io.coordkit.Credentials;
 import io.coordkit.Health;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
+import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.CoordinationProvider;
 import io.coordkit.spi.Endpoint;
 import io.coordkit.spi.EngineStatus;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
+import io.coordkit.zookeeper.embedded.EmbeddedZooKeeperProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -51,17 +53,23 @@ class ZkSessionTest extends ZkTestSupport {
 
     @Test
     void theProviderIsFoundByItsSchemes() {
+        // zookeeper: is this module's; embedded: is coordkit-zookeeper-embedded's (on this test class path)
         List<CoordinationProvider> found = ServiceLoader.load(CoordinationProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
-                .filter(p -> p instanceof ZooKeeperProvider)
+                .filter(p -> p instanceof ZooKeeperProvider || p instanceof EmbeddedZooKeeperProvider)
                 .toList();
-        assertThat(found).hasSize(1);
-        CoordinationProvider p = found.get(0);
-        assertThat(p.schemes()).containsExactlyInAnyOrder("zookeeper", "embedded");
+        assertThat(found).hasSize(2);
+        assertThat(found.stream().flatMap(p -> p.schemes().stream()).toList())
+                .containsExactlyInAnyOrder("zookeeper", "embedded");
+        CoordinationProvider p = found.stream().filter(ZooKeeperProvider.class::isInstance).findFirst().orElseThrow();
+        CoordinationProvider e = found.stream().filter(EmbeddedZooKeeperProvider.class::isInstance).findFirst()
+                .orElseThrow();
         assertThat(p.requiresEndpoints("zookeeper")).isTrue();
-        assertThat(p.requiresEndpoints("embedded")).isFalse();
+        assertThat(e.requiresEndpoints("embedded")).isFalse();
         assertThat(p.parameters("zookeeper")).isEmpty();
+        assertThat(e.parameters("embedded")).isEmpty();
         assertThat(p.description()).contains("ZooKeeper");
+        assertThat(e.description()).contains("ZooKeeper");
     }
 
     @Test
@@ -135,7 +143,7 @@ class ZkSessionTest extends ZkTestSupport {
         assertThat(s.tracker().isFormerSession(id)).isTrue();
         assertThat(get(s.registry().instances("svc"))).as("what the old session held is gone").isEmpty();
         // and the new session works
-        get(s.kv().put("k", new byte[] {1}));
+        get(s.config().put("k", new byte[] {1}));
     }
 
     @Test
@@ -144,10 +152,10 @@ class ZkSessionTest extends ZkTestSupport {
         ZkSession s = open(states);
         server.stopServer();
         await().atMost(PATIENCE).until(() -> states.states.contains(SessionState.LOST));
-        assertThat(failure(s.kv().get("k"))).isInstanceOf(BackendUnavailableException.class);
+        assertThat(failure(s.config().get("k"))).isInstanceOf(BackendUnavailableException.class);
         server.restartServer();
         awaitStates(states, SessionState.SUSPENDED, SessionState.LOST, SessionState.CONNECTED);
-        assertThat(get(s.kv().get("k"))).isEmpty();
+        assertThat(get(s.config().get("k"))).isEmpty();
     }
 
     @Test
@@ -165,29 +173,29 @@ class ZkSessionTest extends ZkTestSupport {
     void credentialsProtectTheNamespace() {
         Credentials alice = new Credentials("alice", "secret-a");
         ZkSession a = open(spec(namespace, TTL, Optional.of(alice)), new Recorder());
-        get(a.kv().put("k", "v".getBytes(StandardCharsets.UTF_8)));
+        get(a.config().put("k", "v".getBytes(StandardCharsets.UTF_8)));
         ZkSession aliceAgain = open(spec(namespace, TTL, Optional.of(alice)), new Recorder());
-        assertThat(get(aliceAgain.kv().get("k"))).isPresent();
+        assertThat(get(aliceAgain.config().get("k"))).isPresent();
 
         ZkSession bob = open(spec(namespace, TTL, Optional.of(new Credentials("bob", "secret-b"))), new Recorder());
-        Throwable t = failure(bob.kv().get("k"));
+        Throwable t = failure(bob.config().get("k"));
         assertThat(t).isInstanceOf(CoordinationException.class).hasMessageContaining("not authorized")
                 .hasMessageNotContaining("secret");
         ZkSession anonymous = open();
-        assertThat(failure(anonymous.kv().put("k", new byte[0]))).hasMessageContaining("not authorized");
+        assertThat(failure(anonymous.config().put("k", new byte[0]))).hasMessageContaining("not authorized");
         // another user has a namespace of its own next to alice's
         ZkSession bobHome = open(spec(namespace + "-bob", TTL, Optional.of(new Credentials("bob", "secret-b"))),
                 new Recorder());
-        get(bobHome.kv().put("k", new byte[0]));
+        get(bobHome.config().put("k", new byte[0]));
     }
 
     @Test
     void namespacesKeepConfigApart() {
         ZkSession a = open("ns-a-" + namespace, TTL, new Recorder());
         ZkSession b = open("ns-b-" + namespace, TTL, new Recorder());
-        get(a.kv().put("k", new byte[] {1}));
-        assertThat(get(b.kv().get("k"))).isEmpty();
-        assertThat(get(b.kv().list(""))).isEmpty();
+        get(a.config().put("k", new byte[] {1}));
+        assertThat(get(b.config().get("k"))).isEmpty();
+        assertThat(get(b.config().list(""))).isEmpty();
     }
 
     @Test
@@ -201,11 +209,11 @@ class ZkSessionTest extends ZkTestSupport {
         for (int i = 0; i < areas.length; i++) {
             nested[i] = open(x + "/" + areas[i], TTL, new Recorder());
         }
-        get(parent.kv().put("config/k", new byte[] {1}));
-        assertThat(get(nested[0].kv().get("k"))).isEmpty();
-        get(nested[0].kv().put("k", new byte[] {2}));
-        assertThat(get(parent.kv().get("config/k")).map(v -> v.value()[0])).contains((byte) 1);
-        assertThat(get(parent.kv().list(""))).hasSize(1);
+        get(parent.config().put("config/k", new byte[] {1}));
+        assertThat(get(nested[0].config().get("k"))).isEmpty();
+        get(nested[0].config().put("k", new byte[] {2}));
+        assertThat(get(parent.config().get("config/k")).map(v -> v.value()[0])).contains((byte) 1);
+        assertThat(get(parent.config().list(""))).hasSize(1);
 
         LockKind[] kinds = {LockKind.EXCLUSIVE, LockKind.WRITE, LockKind.SEMAPHORE};
         for (int i = 0; i < kinds.length; i++) {
@@ -234,12 +242,12 @@ class ZkSessionTest extends ZkTestSupport {
         String x = "x-" + namespace;
         ZkSession alice = open(spec(x + "/a", TTL, Optional.of(new Credentials("alice", "secret-a"))),
                 new Recorder());
-        get(alice.kv().put("k", new byte[0]));
+        get(alice.config().put("k", new byte[0]));
         // /coordkit/x-… is only a directory of namespaces: bob can have one next to alice's, and namespace x
         ZkSession bob = open(spec(x + "/b", TTL, Optional.of(new Credentials("bob", "secret-b"))), new Recorder());
-        get(bob.kv().put("k", new byte[0]));
+        get(bob.config().put("k", new byte[0]));
         ZkSession carol = open(spec(x, TTL, Optional.of(new Credentials("carol", "secret-c"))), new Recorder());
-        get(carol.kv().put("a/k", new byte[0]));
+        get(carol.config().put("a/k", new byte[0]));
     }
 
     @Test
@@ -282,9 +290,10 @@ class ZkSessionTest extends ZkTestSupport {
     void theEmbeddedSchemeRunsAndStopsItsOwnServer() {
         ConnectionSpec spec = new ConnectionSpec("embedded:/" + namespace, "embedded", List.of(), namespace, TTL,
                 OP_TIMEOUT, CONNECT_TIMEOUT, Optional.empty(), Map.of());
-        ZkSession s = open(spec, new Recorder());
-        get(s.kv().put("k", new byte[] {7}));
-        assertThat(get(s.kv().get("k")).orElseThrow().value()).containsExactly(7);
+        // served by coordkit-zookeeper-embedded, which opens this backend's session on a server of its own
+        BackendSession s = closeLater(new EmbeddedZooKeeperProvider().connect(spec, new Recorder()));
+        get(s.config().put("k", new byte[] {7}));
+        assertThat(get(s.config().get("k")).orElseThrow().value()).containsExactly(7);
         EngineStatus status = get(s.status());
         String address = status.members().get(0).address();
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));

@@ -5,6 +5,7 @@ import io.coordkit.session.SessionState;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.Endpoint;
 import io.coordkit.spi.SessionEvents;
+import io.coordkit.zookeeper.embedded.EmbeddedZooKeeper;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;

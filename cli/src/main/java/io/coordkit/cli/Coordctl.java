@@ -6,7 +6,7 @@ import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
 import io.coordkit.VersionConflictException;
-import io.coordkit.internal.ConnectionUri;
+import io.coordkit.DurationText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -178,10 +178,10 @@ public final class Coordctl implements Callable<Integer> {
             b.connectTimeout(connectTimeout);
         } else {
             // the URI's options as the core reads them; an invalid duration is refused by connect() with its name
-            Map<String, String> uriOptions = ConnectionUri.parse(u).options();
+            Map<String, String> uriOptions = Coordinators.uriOptions(u);
             if (!uriOptions.containsKey("connectTimeout")) {
                 b.connectTimeout(operationTimeout != null ? operationTimeout
-                        : ConnectionUri.duration(uriOptions.getOrDefault("operationTimeout", ""))
+                        : DurationText.parse(uriOptions.getOrDefault("operationTimeout", ""))
                                 .orElse(DEFAULT_TIMEOUT));
             }
         }

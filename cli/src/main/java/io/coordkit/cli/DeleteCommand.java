@@ -1,7 +1,7 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
-import io.coordkit.internal.Validation;
+import io.coordkit.Arguments;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +23,7 @@ final class DeleteCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.name("key", key);
+        Arguments.name("key", key);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.coordkit.cli;
 
-import io.coordkit.internal.ConnectionUri;
+import io.coordkit.DurationText;
 import picocli.CommandLine;
 
 import java.time.Duration;
@@ -21,23 +21,16 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
      * @throws CommandLine.TypeConversionException if the text is none of those
      */
     static Duration parse(String text) {
-        return ConnectionUri.duration(text.toLowerCase(Locale.ROOT)).orElseThrow(() ->
+        return DurationText.parse(text.toLowerCase(Locale.ROOT)).orElseThrow(() ->
                 new CommandLine.TypeConversionException(
                         "'" + text + "' is not a duration; write it like 500ms, 5s, 2m, 1h or PT5S"));
     }
 
     /**
      * @param d a duration
-     * @return it briefly, for example {@code 2.48s}, {@code 12ms} or {@code 3m}
+     * @return it briefly, for example {@code 2.48s}, {@code 12ms} or {@code 3m} ({@link DurationText#format})
      */
     static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + "ms";
-        }
-        if (ms < 60_000) {
-            return ms % 1000 == 0 ? (ms / 1000) + "s" : String.format(Locale.ROOT, "%.2fs", ms / 1000.0);
-        }
-        return ms % 60_000 == 0 ? (ms / 60_000) + "m" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        return DurationText.format(d);
     }
 }

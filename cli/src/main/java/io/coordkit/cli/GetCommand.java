@@ -2,7 +2,7 @@ package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
 import io.coordkit.config.Versioned;
-import io.coordkit.internal.Validation;
+import io.coordkit.Arguments;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,7 +26,7 @@ final class GetCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.name("key", key);
+        Arguments.name("key", key);
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.coordkit.election.Candidate;
 import io.coordkit.election.Election;
 import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
-import io.coordkit.internal.Validation;
+import io.coordkit.Arguments;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,11 +62,11 @@ final class LeaderCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.name("name", name);
+        Arguments.name("name", name);
         if (id != null) {
-            Validation.segment("candidateId", id);
+            Arguments.segment("candidateId", id);
         }
-        Validation.metadata("metadata", Metadata.parse(meta, spec.commandLine()));
+        Arguments.metadata("metadata", Metadata.parse(meta, spec.commandLine()));
     }
 
     @Override

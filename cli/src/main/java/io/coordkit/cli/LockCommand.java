@@ -2,7 +2,7 @@ package io.coordkit.cli;
 
 import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.Coordinator;
-import io.coordkit.internal.Validation;
+import io.coordkit.Arguments;
 import io.coordkit.lock.LeaseState;
 import io.coordkit.lock.LockLease;
 import picocli.CommandLine.Command;
@@ -61,8 +61,8 @@ final class LockCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.name("name", name);
-        Validation.waitTime("--wait", wait);
+        Arguments.name("name", name);
+        Arguments.waitTime("--wait", wait);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
 import io.coordkit.config.Versioned;
-import io.coordkit.internal.Validation;
+import io.coordkit.Arguments;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,7 +28,7 @@ final class LsCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.prefix("prefix", prefix);
+        Arguments.prefix("prefix", prefix);
     }
 
     @Override

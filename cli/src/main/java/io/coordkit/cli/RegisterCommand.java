@@ -1,9 +1,9 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
-import io.coordkit.internal.Validation;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.Arguments;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,10 +40,10 @@ final class RegisterCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.name("service", service);
-        Validation.segment("instance id", id);
-        Validation.address("instance address", address);
-        Validation.metadata("instance metadata", Metadata.parse(meta, spec.commandLine()));
+        Arguments.name("service", service);
+        Arguments.segment("instance id", id);
+        Arguments.address("instance address", address);
+        Arguments.metadata("instance metadata", Metadata.parse(meta, spec.commandLine()));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
-import io.coordkit.internal.Validation;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.Arguments;
+import io.coordkit.registry.ServiceInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -20,7 +20,7 @@ final class ServicesCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.name("service", service);
+        Arguments.name("service", service);
     }
 
     @Override

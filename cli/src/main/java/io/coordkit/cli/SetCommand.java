@@ -1,7 +1,7 @@
 package io.coordkit.cli;
 
 import io.coordkit.Coordinator;
-import io.coordkit.internal.Validation;
+import io.coordkit.Arguments;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,8 +30,8 @@ final class SetCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.name("key", key);
-        Validation.value("value", value);
+        Arguments.name("key", key);
+        Arguments.value("value", value);
     }
 
     @Override

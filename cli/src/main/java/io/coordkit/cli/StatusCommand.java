@@ -2,12 +2,13 @@ package io.coordkit.cli;
 
 import io.coordkit.Capability;
 import io.coordkit.Coordinator;
+import io.coordkit.DurationText;
 import io.coordkit.Health;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
+import java.time.temporal.ChronoUnit;
 import java.util.stream.Collectors;
 
 /** {@code status}: the engine's health, like ZooKeeper's {@code stat} and {@code ruok}. */
@@ -49,6 +50,6 @@ final class StatusCommand extends Subcommand {
         if (d == null) {
             return "-";
         }
-        return String.format(Locale.ROOT, "%.2fms", d.toNanos() / 1_000_000.0);
+        return DurationText.format(d, ChronoUnit.MILLIS, 2);
     }
 }

@@ -4,7 +4,7 @@ import io.coordkit.Coordinator;
 import io.coordkit.Subscription;
 import io.coordkit.config.ConfigEvent;
 import io.coordkit.config.Versioned;
-import io.coordkit.internal.Validation;
+import io.coordkit.Arguments;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +43,7 @@ final class WatchCommand extends Subcommand {
 
     @Override
     void validate() {
-        Validation.prefix("prefix", prefix);
+        Arguments.prefix("prefix", prefix);
     }
 
     @Override

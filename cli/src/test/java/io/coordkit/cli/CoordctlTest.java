@@ -3,7 +3,7 @@ package io.coordkit.cli;
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
 import io.coordkit.lock.LockLease;
-import io.coordkit.zookeeper.EmbeddedZooKeeper;
+import io.coordkit.zookeeper.embedded.EmbeddedZooKeeper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,9 +1,10 @@
 package io.coordkit.tck;
 
-import io.coordkit.internal.ConnectionUri;
+import io.coordkit.DurationText;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -214,7 +215,7 @@ public record TckUris(String scheme, String userInfo, String hosts, String names
      * @throws IllegalArgumentException if it is none of those
      */
     public static Duration parseDuration(String text) {
-        return ConnectionUri.duration(text).orElseThrow(() -> new IllegalArgumentException("'" + text
+        return DurationText.parse(text).orElseThrow(() -> new IllegalArgumentException("'" + text
                 + "' is not a duration; write 500ms, 5s, 2m, 1h or ISO-8601 such as PT5S (URI-3)"));
     }
 
@@ -223,7 +224,7 @@ public record TckUris(String scheme, String userInfo, String hosts, String names
      * @return it in the URI's millisecond form, for example {@code 3000ms}
      */
     public static String duration(Duration d) {
-        return d.toMillis() + "ms";
+        return DurationText.format(d, ChronoUnit.MILLIS, 0);
     }
 
     /**

@@ -1,103 +1,18 @@
 package io.coordkit.zookeeper.tck;
 
+import io.coordkit.tck.BackendTck;
 import io.coordkit.tck.TckFixture;
 import io.coordkit.tck.fixtures.ZooKeeperFixtures;
-import io.coordkit.tck.rules.UriRules;
-import io.coordkit.tck.rules.ValidationRules;
-import io.coordkit.tck.rules.SessionRules;
-import io.coordkit.tck.rules.RegistryRules;
-import io.coordkit.tck.rules.LockRules;
-import io.coordkit.tck.rules.ConfigRules;
-import io.coordkit.tck.rules.ElectionRules;
-import io.coordkit.tck.rules.HealthRules;
-import io.coordkit.tck.rules.SpiRules;
-import org.junit.jupiter.api.Nested;
 
 /**
- * The whole TCK against the ZooKeeper backend on a single standalone ZooKeeper node, started by the TCK in child JVMs
- * ({@link ZooKeeperFixtures#singleNode()}): every rule suite.
- * Each nested class starts its own servers and stops them after its tests.
+ * The whole TCK against the ZooKeeper backend on a single standalone ZooKeeper node, started by the TCK in a child
+ * JVM ({@link ZooKeeperFixtures#singleNode()}): every rule suite. Each suite starts its own server and stops it after
+ * its tests.
  */
-class ZooKeeperSingleNodeTckTest {
+class ZooKeeperSingleNodeTckTest extends BackendTck {
 
-    /** UriRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Uri extends UriRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
-    }
-
-    /** ValidationRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Validation extends ValidationRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
-    }
-
-    /** SessionRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Session extends SessionRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
-    }
-
-    /** RegistryRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Registry extends RegistryRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
-    }
-
-    /** LockRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Locks extends LockRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
-    }
-
-    /** ConfigRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Config extends ConfigRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
-    }
-
-    /** ElectionRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Election extends ElectionRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
-    }
-
-    /** HealthRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Health extends HealthRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
-    }
-
-    /** SpiRules on a single standalone ZooKeeper node. */
-    @Nested
-    class Spi extends SpiRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
-        }
+    @Override
+    protected TckFixture newFixture() {
+        return ZooKeeperFixtures.singleNode();
     }
 }

@@ -2,7 +2,7 @@ package io.coordkit.cli.demo;
 
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
-import io.coordkit.zookeeper.EmbeddedZooKeeper;
+import io.coordkit.zookeeper.embedded.EmbeddedZooKeeper;
 
 import java.io.PrintWriter;
 import java.time.Duration;

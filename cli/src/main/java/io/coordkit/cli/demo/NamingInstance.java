@@ -1,8 +1,8 @@
 package io.coordkit.cli.demo;
 
 import io.coordkit.Coordinator;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package io.coordkit.cli.demo;
 
 import io.coordkit.Coordinator;
-import io.coordkit.naming.SelectionStrategy;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.SelectionStrategy;
+import io.coordkit.registry.ServiceInstance;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,10 +2,12 @@ package io.coordkit.cli.demo;
 
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
+import io.coordkit.DurationText;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -181,8 +183,7 @@ final class Stage implements AutoCloseable {
      * @return it in seconds with two decimals, or whole seconds, for example {@code 2.48s}, {@code 20s}
      */
     static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(Locale.ROOT, "%.2fs", ms / 1000.0);
+        return DurationText.format(d, ChronoUnit.SECONDS, d.toMillis() % 1000 == 0 ? 0 : 2);
     }
 
     /** Prints what the actors that failed said, to explain a failure. */

@@ -6,8 +6,8 @@ import io.coordkit.election.Candidate;
 import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener;
 import io.coordkit.lock.LockLease;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package io.coordkit.tck.check;
 
+import io.coordkit.DurationText;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.function.Function;
@@ -30,7 +34,7 @@ final class Fmt {
      * @return it in milliseconds, e.g. {@code 12.500ms}
      */
     static String duration(long nanos) {
-        return String.format(Locale.ROOT, "%.3fms", nanos / 1e6);
+        return DurationText.format(Duration.ofNanos(nanos), ChronoUnit.MILLIS, 3);
     }
 
     /** @return a string quoted for a message, or {@code null} */

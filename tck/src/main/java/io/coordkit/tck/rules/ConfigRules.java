@@ -11,6 +11,8 @@ import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
 import io.coordkit.tck.actor.Actor;
 import io.coordkit.tck.check.WatchChecker;
+import io.coordkit.tck.workload.ConfigRecorder;
+import io.coordkit.tck.workload.LinearizabilityWorkload;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

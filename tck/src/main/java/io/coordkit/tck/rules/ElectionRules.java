@@ -13,6 +13,7 @@ import io.coordkit.tck.check.History;
 import io.coordkit.tck.check.LeadershipChecker;
 import io.coordkit.tck.check.LeadershipChecker.Leadership;
 import io.coordkit.tck.check.LeadershipChecker.Sighting;
+import io.coordkit.tck.workload.LeadershipRecorder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 

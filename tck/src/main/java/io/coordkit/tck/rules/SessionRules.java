@@ -6,11 +6,13 @@ import io.coordkit.election.Candidate;
 import io.coordkit.election.LeadershipListener.RevocationReason;
 import io.coordkit.lock.LeaseState;
 import io.coordkit.lock.LockLease;
-import io.coordkit.naming.Registration;
-import io.coordkit.naming.ServiceInstance;
+import io.coordkit.registry.Registration;
+import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
 import io.coordkit.tck.actor.Actor;
+import io.coordkit.tck.workload.LeadershipRecorder;
+import io.coordkit.tck.workload.ConfigRecorder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 

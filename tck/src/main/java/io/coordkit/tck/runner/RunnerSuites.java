@@ -1,24 +1,18 @@
 package io.coordkit.tck.runner;
 
+import io.coordkit.tck.ClusterTck;
 import io.coordkit.tck.TckFixture;
-import io.coordkit.tck.failover.FailoverChecks;
-import io.coordkit.tck.rules.ConfigRules;
-import io.coordkit.tck.rules.ElectionRules;
-import io.coordkit.tck.rules.HealthRules;
-import io.coordkit.tck.rules.LockRules;
-import io.coordkit.tck.rules.RegistryRules;
-import io.coordkit.tck.rules.SessionRules;
-import io.coordkit.tck.rules.SpiRules;
-import io.coordkit.tck.rules.UriRules;
-import io.coordkit.tck.rules.ValidationRules;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The concrete suites the runner executes: each takes its fixture from {@link #use(Supplier)}, set by
- * {@link TckRunner} before it launches them. Not meant for a backend's own test sources (extend the suites there).
+ * The suites the runner executes: {@link ClusterTck}'s (the one list of suites), each taking its fixture from
+ * {@link #use(Supplier)}, set by {@link TckRunner} before it launches them. Not meant for a backend's own test
+ * sources (extend {@link io.coordkit.tck.BackendTck} or {@link ClusterTck} there).
  */
 public final class RunnerSuites {
 
@@ -32,7 +26,7 @@ public final class RunnerSuites {
         fixtures = Objects.requireNonNull(supplier);
     }
 
-    static TckFixture newFixture() {
+    static TckFixture fixture() {
         Supplier<TckFixture> s = fixtures;
         if (s == null) {
             throw new IllegalStateException("RunnerSuites run outside TckRunner: no fixture set");
@@ -40,89 +34,25 @@ public final class RunnerSuites {
         return s.get();
     }
 
-    /** @return every runner suite, in SPEC.md order */
+    /** The runner's TCK: every suite, with the fixture {@link TckRunner} chose. */
+    public static final class All extends ClusterTck {
+        @Override
+        protected TckFixture newFixture() {
+            return fixture();
+        }
+    }
+
+    /** @return every runner suite (the nested classes of {@link All}), in SPEC.md order */
     static List<Class<?>> all() {
-        return List.of(Uri.class, Validation.class, Session.class, Registry.class, Lock.class, Config.class,
-                Election.class, Health.class, Spi.class, Failover.class);
+        return List.copyOf(SpecRules.nestedSuites(All.class));
     }
 
-    /** URI rules. */
-    public static final class Uri extends UriRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** NAM rules. */
-    public static final class Validation extends ValidationRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** SES rules. */
-    public static final class Session extends SessionRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** REG rules. */
-    public static final class Registry extends RegistryRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** LCK rules. */
-    public static final class Lock extends LockRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** CFG rules. */
-    public static final class Config extends ConfigRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** ELE rules. */
-    public static final class Election extends ElectionRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** HLT rules. */
-    public static final class Health extends HealthRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** SPI rules. */
-    public static final class Spi extends SpiRules {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
-    }
-
-    /** FOV checks and LCK-12. */
-    public static final class Failover extends FailoverChecks {
-        @Override
-        protected TckFixture createFixture() {
-            return newFixture();
-        }
+    /**
+     * @param suite one of {@link #all()}, or any other test class
+     * @return the selector that runs it: a suite of {@link All} within an instance of {@code All}
+     */
+    static DiscoverySelector selector(Class<?> suite) {
+        return all().contains(suite) ? DiscoverySelectors.selectNestedClass(List.of(All.class), suite)
+                : DiscoverySelectors.selectClass(suite);
     }
 }

@@ -1,18 +1,17 @@
 package io.coordkit.tck.runner;
 
-import io.coordkit.tck.failover.FailoverChecks;
-import io.coordkit.tck.rules.ConfigRules;
-import io.coordkit.tck.rules.ElectionRules;
-import io.coordkit.tck.rules.HealthRules;
-import io.coordkit.tck.rules.LockRules;
-import io.coordkit.tck.rules.RegistryRules;
-import io.coordkit.tck.rules.SessionRules;
-import io.coordkit.tck.rules.SpiRules;
-import io.coordkit.tck.rules.UriRules;
-import io.coordkit.tck.rules.ValidationRules;
+import io.coordkit.tck.ClusterTck;
+import io.coordkit.tck.rules.TckSuite;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,14 +32,47 @@ public final class SpecRules {
             "SPI-1", "SPI-2", "SPI-3", "SPI-4", "SPI-5", "SPI-6", "SPI-7", "SPI-8",
             "FOV-1", "FOV-2", "FOV-3", "FOV-4", "FOV-5");
 
-    /** Every abstract suite of the TCK. */
-    public static final List<Class<?>> SUITES = List.of(UriRules.class, ValidationRules.class, SessionRules.class,
-            RegistryRules.class, LockRules.class, ConfigRules.class, ElectionRules.class, HealthRules.class,
-            SpiRules.class, FailoverChecks.class);
-
+    /** How a test is named: standing, rule, what it checks. Before {@link #SUITES}, which needs it. */
     private static final Pattern TEST_NAME = Pattern.compile("^(required|optional|stochastic)_([A-Z]+)_(\\d+)_\\w+$");
 
+    /**
+     * Every abstract suite of the TCK, in SPEC.md order: what the nested classes of {@link ClusterTck} (and so of
+     * {@link io.coordkit.tck.BackendTck}) run. Read from those classes, the one list of suites.
+     */
+    public static final List<Class<?>> SUITES = nestedSuites(ClusterTck.class).stream()
+            .<Class<?>>map(Class::getSuperclass).toList();
+
     private SpecRules() {
+    }
+
+    /**
+     * @param tck a class with rule suites as {@link Nested} classes, declared in it or inherited
+     * @return those nested classes, ordered by the SPEC.md section that most of their tests check
+     */
+    static List<Class<?>> nestedSuites(Class<?> tck) {
+        List<Class<?>> nested = new ArrayList<>();
+        for (Class<?> c = tck; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Class<?> inner : c.getDeclaredClasses()) {
+                if (inner.isAnnotationPresent(Nested.class) && TckSuite.class.isAssignableFrom(inner)) {
+                    nested.add(inner);
+                }
+            }
+        }
+        nested.sort(Comparator.comparingInt(SpecRules::sectionOrder).thenComparing(Class::getName));
+        return nested;
+    }
+
+    /** @return the position in SPEC.md of the first rule of the section most of the suite's tests check */
+    private static int sectionOrder(Class<?> suite) {
+        Map<String, Long> sections = new TreeMap<>();
+        for (Method m : suite.getMethods()) {
+            if (m.isAnnotationPresent(Test.class)) {
+                ruleOf(m.getName()).ifPresent(r -> sections.merge(r.substring(0, r.indexOf('-')), 1L, Long::sum));
+            }
+        }
+        String section = sections.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                .orElse("");
+        return order(section + "-1");
     }
 
     /**

@@ -6,7 +6,6 @@ import io.coordkit.tck.TckFixtureProvider;
 import io.coordkit.tck.fixtures.ExternalFixture;
 import io.coordkit.tck.rules.TckSuite;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
@@ -211,7 +210,7 @@ public final class TckRunner {
      */
     static List<Row> execute(List<Class<?>> classes, PrintStream out) {
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
-        classes.forEach(c -> request.selectors(DiscoverySelectors.selectClass(c)));
+        classes.forEach(c -> request.selectors(RunnerSuites.selector(c)));
         LauncherDiscoveryRequest discovery = request.build();
         Launcher launcher = LauncherFactory.create();
         List<Row> rows = new ArrayList<>();

@@ -1,11 +1,23 @@
 package io.coordkit.tck.runner;
 
+import io.coordkit.tck.BackendTck;
+import io.coordkit.tck.failover.FailoverChecks;
+import io.coordkit.tck.rules.TckSuite;
+import io.coordkit.tck.rules.UriRules;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +71,44 @@ class SpecRulesTest {
             inSpec.add(m.group(1));
         }
         assertThat(SpecRules.RULES).isEqualTo(inSpec);
+    }
+
+    @Test
+    void theSuitesAreReadFromTheNestedClassesOfTheTckInSpecOrder() {
+        assertThat(SpecRules.SUITES).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(10).allSatisfy(s -> {
+            assertThat(TckSuite.class.isAssignableFrom(s)).as(s.getName()).isTrue();
+            assertThat(Modifier.isAbstract(s.getModifiers())).as(s.getName()).isTrue();
+        });
+        assertThat(SpecRules.SUITES.get(0)).isEqualTo(UriRules.class);
+        assertThat(SpecRules.SUITES.get(SpecRules.SUITES.size() - 1)).isEqualTo(FailoverChecks.class);
+        List<Class<?>> runner = RunnerSuites.all().stream().<Class<?>>map(Class::getSuperclass).toList();
+        assertThat(runner).isEqualTo(SpecRules.SUITES);
+        List<Class<?>> backend = SpecRules.nestedSuites(BackendTck.class).stream()
+                .<Class<?>>map(Class::getSuperclass).toList();
+        assertThat(backend).as("BackendTck: every suite but the failover checks")
+                .isEqualTo(SpecRules.SUITES.subList(0, SpecRules.SUITES.size() - 1));
+    }
+
+    @Test
+    void junitFindsTheInheritedNestedSuitesOfABackendsTckClass() {
+        TestPlan plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(RunnerSuites.All.class)).build());
+        Set<String> suites = new TreeSet<>();
+        Set<String> tests = new TreeSet<>();
+        for (TestIdentifier root : plan.getRoots()) {
+            plan.getDescendants(root).forEach(id -> {
+                id.getSource().filter(ClassSource.class::isInstance)
+                        .ifPresent(s -> suites.add(((ClassSource) s).getJavaClass().getSimpleName()));
+                id.getSource().filter(MethodSource.class::isInstance)
+                        .ifPresent(s -> tests.add(((MethodSource) s).getMethodName()));
+            });
+        }
+        assertThat(suites).contains("All", "Uri", "Name", "Lock", "Failover").hasSize(SpecRules.SUITES.size() + 1);
+        assertThat(tests).containsAll(testMethods());
+        // the runner's selection of one suite runs it within an instance of All
+        TestPlan one = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(RunnerSuites.selector(RunnerSuites.all().get(0))).build());
+        assertThat(one.countTestIdentifiers(TestIdentifier::isTest)).isPositive();
     }
 
     @Test

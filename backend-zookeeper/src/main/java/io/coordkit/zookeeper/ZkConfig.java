@@ -1,0 +1,335 @@
+package io.coordkit.zookeeper;
+
+import io.coordkit.CoordinationException;
+import io.coordkit.CoordinationTimeoutException;
+import io.coordkit.Subscription;
+import io.coordkit.VersionConflictException;
+import io.coordkit.config.ConfigListener;
+import io.coordkit.config.Versioned;
+import io.coordkit.spi.ConfigBackend;
+import io.coordkit.spi.Futures;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.data.Stat;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Config on persistent znodes (see {@link ConfigData} for the node data and {@link Paths} for the layout).
+ *
+ * <ul>
+ *   <li>The version of a key is its node's dataVersion. A delete writes a tombstone with a conditional setData
+ *   instead of removing the node, so versions never reset (CFG-2).</li>
+ *   <li>Writes are conditional setData/create calls, atomic on the ZooKeeper leader. Reads that decide
+ *   something ({@code get}, the read inside compare-and-set and delete, {@code list}) first {@code sync} the
+ *   server with the leader, so they see every write completed before they began (LINEARIZABLE_CONFIG).</li>
+ *   <li>Keys are never removed; a deleted key leaves a one-byte tombstone node behind.</li>
+ * </ul>
+ */
+final class ZkConfig implements ConfigBackend {
+
+    /** Bound on the setData/create alternation of a put, which only concurrent writers make repeat. */
+    private static final int MAX_ROUNDS = 16;
+
+    private final ZkSession session;
+    private final CuratorFramework curator;
+    private final Paths paths;
+    private final Executor executor;
+    private final Set<ConfigWatch> watches = ConcurrentHashMap.newKeySet();
+
+    ZkConfig(ZkSession session) {
+        this.session = session;
+        this.curator = session.curator();
+        this.paths = session.paths();
+        this.executor = session.executor();
+    }
+
+    /** A config node as read: its data and stat, or absent. */
+    record Node(String path, byte[] data, Stat stat) {
+        boolean exists() {
+            return stat != null;
+        }
+
+        boolean hasValue() {
+            return stat != null && ConfigData.hasValue(data);
+        }
+
+        Versioned<byte[]> versioned() {
+            return new Versioned<>(ConfigData.valueOf(data), stat.getVersion());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Optional<Versioned<byte[]>>> get(String key) {
+        String what = "get of config key '" + key + "'";
+        return syncedRead(paths.config(key), what)
+                .thenApply(n -> n.hasValue() ? Optional.of(n.versioned()) : Optional.empty());
+    }
+
+    @Override
+    public CompletableFuture<Long> put(String key, byte[] value) {
+        return put(paths.config(key), ConfigData.value(value), "put of config key '" + key + "'", 0);
+    }
+
+    private CompletableFuture<Long> put(String path, byte[] data, String what, int round) {
+        if (round >= MAX_ROUNDS) {
+            return Async.failed(new CoordinationException(what + " failed: the node kept appearing and "
+                    + "disappearing (is another tool deleting config nodes?)"));
+        }
+        return setData(path, data, -1, what).thenCompose(e -> switch (Async.code(e)) {
+            case OK -> CompletableFuture.completedFuture((long) e.getStat().getVersion());
+            case NONODE -> create(path, data, what).thenCompose(c -> switch (Async.code(c)) {
+                case OK -> CompletableFuture.completedFuture(createdVersion(c));
+                case NODEEXISTS -> put(path, data, what, round + 1);
+                default -> Async.failed(Errors.of(c, what));
+            });
+            default -> Async.failed(Errors.of(e, what));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Long> compareAndSet(String key, long expectedVersion, byte[] value) {
+        String path = paths.config(key);
+        byte[] data = ConfigData.value(value);
+        String what = "compare-and-set of config key '" + key + "'";
+        if (expectedVersion == Versioned.ABSENT) {
+            return createIfAbsent(key, path, data, what, 0);
+        }
+        return syncedRead(path, what).thenCompose(n -> {
+            if (!n.hasValue()) {
+                return Async.failed(conflict(key, expectedVersion, Versioned.ABSENT));
+            }
+            if (n.stat().getVersion() != expectedVersion) {
+                return Async.failed(conflict(key, expectedVersion, n.stat().getVersion()));
+            }
+            return setData(path, data, (int) expectedVersion, what).thenApply(e -> switch (Async.code(e)) {
+                case OK -> (long) e.getStat().getVersion();
+                case BADVERSION -> throw new VersionConflictException(key, expectedVersion, OptionalLong.empty());
+                case NONODE -> throw conflict(key, expectedVersion, Versioned.ABSENT);
+                default -> throw Errors.of(e, what);
+            });
+        });
+    }
+
+    /** Compare-and-set with ABSENT: create the node, or fill a node without value at its version. */
+    private CompletableFuture<Long> createIfAbsent(String key, String path, byte[] data, String what, int round) {
+        if (round >= MAX_ROUNDS) {
+            return Async.failed(new CoordinationException(what + " failed: the node kept appearing and "
+                    + "disappearing (is another tool deleting config nodes?)"));
+        }
+        return create(path, data, what).thenCompose(c -> switch (Async.code(c)) {
+            case OK -> CompletableFuture.completedFuture(createdVersion(c));
+            case NODEEXISTS -> syncedRead(path, what).thenCompose(n -> {
+                if (!n.exists()) {
+                    return createIfAbsent(key, path, data, what, round + 1);
+                }
+                if (n.hasValue()) {
+                    return Async.failed(conflict(key, Versioned.ABSENT, n.stat().getVersion()));
+                }
+                // No value, only a tombstone or a parent: fill it, unless someone writes first. Every write that
+                // changes the version of a node without value gives it a value, so BADVERSION means "has value".
+                return setData(path, data, n.stat().getVersion(), what).thenApply(e -> switch (Async.code(e)) {
+                    case OK -> (long) e.getStat().getVersion();
+                    case BADVERSION -> throw new VersionConflictException(key, Versioned.ABSENT,
+                            OptionalLong.empty());
+                    case NONODE -> throw new CoordinationException(what + " failed: the node was removed "
+                            + "meanwhile (is another tool deleting config nodes?)");
+                    default -> throw Errors.of(e, what);
+                });
+            });
+            default -> Async.failed(Errors.of(c, what));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key, OptionalLong expectedVersion) {
+        String path = paths.config(key);
+        if (expectedVersion.isPresent()) {
+            long expected = expectedVersion.getAsLong();
+            String what = "conditional delete of config key '" + key + "'";
+            return syncedRead(path, what).thenCompose(n -> {
+                if (!n.hasValue()) {
+                    return Async.failed(conflict(key, expected, Versioned.ABSENT));
+                }
+                if (n.stat().getVersion() != expected) {
+                    return Async.failed(conflict(key, expected, n.stat().getVersion()));
+                }
+                return setData(path, ConfigData.tombstone(), (int) expected, what)
+                        .thenApply(e -> switch (Async.code(e)) {
+                            case OK -> true;
+                            case BADVERSION -> throw new VersionConflictException(key, expected,
+                                    OptionalLong.empty());
+                            case NONODE -> throw conflict(key, expected, Versioned.ABSENT);
+                            default -> throw Errors.of(e, what);
+                        });
+            });
+        }
+        // Concurrent writers can keep changing the key between the read and the conditional write; each lost
+        // round means another write succeeded, so keep going until the core's time limit would have passed.
+        long deadline = System.nanoTime() + session.spec().operationTimeout().toNanos();
+        return deleteAny(key, path, "delete of config key '" + key + "'", deadline);
+    }
+
+    private CompletableFuture<Boolean> deleteAny(String key, String path, String what, long deadline) {
+        if (System.nanoTime() - deadline > 0) {
+            return Async.failed(new CoordinationTimeoutException(what + " did not complete: concurrent writes kept "
+                    + "changing the key until the operation timeout"));
+        }
+        return syncedRead(path, what).thenCompose(n -> {
+            if (!n.hasValue()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return setData(path, ConfigData.tombstone(), n.stat().getVersion(), what)
+                    .thenCompose(e -> switch (Async.code(e)) {
+                        case OK -> CompletableFuture.completedFuture(true);
+                        // written meanwhile: delete what is there now
+                        case BADVERSION -> deleteAny(key, path, what, deadline);
+                        case NONODE -> CompletableFuture.completedFuture(false);
+                        default -> Async.failed(Errors.of(e, what));
+                    });
+        });
+    }
+
+    @Override
+    public CompletableFuture<SortedMap<String, Versioned<byte[]>>> list(String prefix) {
+        String what = "list of config prefix '" + prefix + "'";
+        String root = paths.config(prefix);
+        return sync(root, what).thenCompose(v -> walk(root, what)).thenApply(nodes -> {
+            SortedMap<String, Versioned<byte[]>> result = new TreeMap<>();
+            nodes.forEach((key, n) -> {
+                if (n.hasValue()) {
+                    result.put(key, n.versioned());
+                }
+            });
+            return result;
+        });
+    }
+
+    @Override
+    public Subscription watch(String prefix, ConfigListener listener) {
+        ConfigWatch w = new ConfigWatch(this, session, prefix, listener);
+        watches.add(w);
+        w.start();
+        return w;
+    }
+
+    void closed(ConfigWatch w) {
+        watches.remove(w);
+    }
+
+    void close() {
+        watches.forEach(ConfigWatch::close);
+    }
+
+    // ---- reads shared with the watch
+
+    /**
+     * Reads one node without sync.
+     *
+     * @param path the node
+     * @param what for messages
+     * @return the node, absent if it does not exist
+     */
+    CompletableFuture<Node> read(String path, String what) {
+        return session.ops().getData(path, what).thenApply(e -> switch (Async.code(e)) {
+            case OK -> new Node(path, e.getData(), e.getStat());
+            case NONODE -> new Node(path, null, null);
+            default -> throw Errors.of(e, what);
+        });
+    }
+
+    /**
+     * Reads every node at and below {@code root} (whether it has a value or not), without sync.
+     *
+     * @param root the top node
+     * @param what for messages
+     * @return the nodes by key
+     */
+    CompletableFuture<Map<String, Node>> walk(String root, String what) {
+        CompletableFuture<Map<String, Node>> result = new CompletableFuture<>();
+        Map<String, Node> nodes = new ConcurrentHashMap<>();
+        AtomicInteger pending = new AtomicInteger();
+        visit(root, what, nodes, pending, result);
+        return result;
+    }
+
+    /** Reads a node and its children, then visits them; {@code pending} counts the reads in flight. */
+    private void visit(String path, String what, Map<String, Node> nodes, AtomicInteger pending,
+                       CompletableFuture<Map<String, Node>> result) {
+        pending.addAndGet(2);
+        read(path, what).whenComplete((n, t) -> {
+            if (t != null) {
+                result.completeExceptionally(Futures.unwrap(t));
+            } else if (n.exists()) {
+                String key = paths.configKey(path);
+                if (key != null) {
+                    nodes.put(key, n);
+                }
+            }
+            done(nodes, pending, result);
+        });
+        session.ops().children(path, what).whenComplete((e, t) -> {
+            if (t != null) {
+                result.completeExceptionally(Futures.unwrap(t));
+            } else if (Async.code(e) == Code.OK) {
+                if (!result.isDone()) {
+                    for (String child : e.getChildren()) {
+                        visit(Paths.child(path, child), what, nodes, pending, result);
+                    }
+                }
+            } else if (Async.code(e) != Code.NONODE) {
+                result.completeExceptionally(Errors.of(e, what));
+            }
+            done(nodes, pending, result);
+        });
+    }
+
+    private static void done(Map<String, Node> nodes, AtomicInteger pending,
+                             CompletableFuture<Map<String, Node>> result) {
+        if (pending.decrementAndGet() == 0) {
+            result.complete(new TreeMap<>(nodes));
+        }
+    }
+
+    // ---- operations
+
+    private CompletableFuture<Node> syncedRead(String path, String what) {
+        return sync(path, what).thenCompose(v -> read(path, what));
+    }
+
+    private CompletableFuture<Void> sync(String path, String what) {
+        return Async.run(executor, what, (cb, ex) -> curator.sync().inBackground(cb, ex).forPath(path))
+                .thenApply(e -> {
+                    Async.ok(e, what);
+                    return null;
+                });
+    }
+
+    private CompletableFuture<CuratorEvent> setData(String path, byte[] data, int version, String what) {
+        return session.ops().setData(path, data, version, what);
+    }
+
+    private CompletableFuture<CuratorEvent> create(String path, byte[] data, String what) {
+        return Async.run(executor, what, (cb, ex) -> curator.create().creatingParentsIfNeeded()
+                .withMode(CreateMode.PERSISTENT).inBackground(cb, ex).forPath(path, data));
+    }
+
+    private static long createdVersion(CuratorEvent created) {
+        return 0; // the data version of a node just created; the same as created.getStat().getVersion()
+    }
+
+    private static VersionConflictException conflict(String key, long expected, long actual) {
+        return new VersionConflictException(key, expected, OptionalLong.of(actual));
+    }
+}
