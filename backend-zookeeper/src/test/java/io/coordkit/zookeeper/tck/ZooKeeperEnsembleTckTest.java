@@ -2,7 +2,8 @@ package io.coordkit.zookeeper.tck;
 
 import io.coordkit.tck.TckFixture;
 import io.coordkit.tck.failover.FailoverChecks;
-import io.coordkit.tck.fixtures.ZooKeeperFixtures;
+import io.coordkit.tck.fixtures.ClusterFixture;
+import io.coordkit.testing.zookeeper.ZooKeeperFixtures;
 import io.coordkit.tck.rules.UriRules;
 import io.coordkit.tck.rules.ValidationRules;
 import io.coordkit.tck.rules.SessionRules;
@@ -26,7 +27,7 @@ class ZooKeeperEnsembleTckTest {
     class Uri extends UriRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -35,7 +36,7 @@ class ZooKeeperEnsembleTckTest {
     class Validation extends ValidationRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -44,7 +45,7 @@ class ZooKeeperEnsembleTckTest {
     class Session extends SessionRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -53,7 +54,7 @@ class ZooKeeperEnsembleTckTest {
     class Registry extends RegistryRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -62,7 +63,7 @@ class ZooKeeperEnsembleTckTest {
     class Locks extends LockRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -71,7 +72,7 @@ class ZooKeeperEnsembleTckTest {
     class Config extends ConfigRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -80,7 +81,7 @@ class ZooKeeperEnsembleTckTest {
     class Election extends ElectionRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -89,7 +90,7 @@ class ZooKeeperEnsembleTckTest {
     class Health extends HealthRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -98,7 +99,7 @@ class ZooKeeperEnsembleTckTest {
     class Spi extends SpiRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 
@@ -107,7 +108,7 @@ class ZooKeeperEnsembleTckTest {
     class Failover extends FailoverChecks {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.ensemble();
+            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
         }
     }
 }

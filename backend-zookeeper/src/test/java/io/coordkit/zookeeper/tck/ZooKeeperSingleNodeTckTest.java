@@ -1,7 +1,8 @@
 package io.coordkit.zookeeper.tck;
 
 import io.coordkit.tck.TckFixture;
-import io.coordkit.tck.fixtures.ZooKeeperFixtures;
+import io.coordkit.tck.fixtures.ClusterFixture;
+import io.coordkit.testing.zookeeper.ZooKeeperFixtures;
 import io.coordkit.tck.rules.UriRules;
 import io.coordkit.tck.rules.ValidationRules;
 import io.coordkit.tck.rules.SessionRules;
@@ -25,7 +26,7 @@ class ZooKeeperSingleNodeTckTest {
     class Uri extends UriRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 
@@ -34,7 +35,7 @@ class ZooKeeperSingleNodeTckTest {
     class Validation extends ValidationRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 
@@ -43,7 +44,7 @@ class ZooKeeperSingleNodeTckTest {
     class Session extends SessionRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 
@@ -52,7 +53,7 @@ class ZooKeeperSingleNodeTckTest {
     class Registry extends RegistryRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 
@@ -61,7 +62,7 @@ class ZooKeeperSingleNodeTckTest {
     class Locks extends LockRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 
@@ -70,7 +71,7 @@ class ZooKeeperSingleNodeTckTest {
     class Config extends ConfigRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 
@@ -79,7 +80,7 @@ class ZooKeeperSingleNodeTckTest {
     class Election extends ElectionRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 
@@ -88,7 +89,7 @@ class ZooKeeperSingleNodeTckTest {
     class Health extends HealthRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 
@@ -97,7 +98,7 @@ class ZooKeeperSingleNodeTckTest {
     class Spi extends SpiRules {
         @Override
         protected TckFixture createFixture() {
-            return ZooKeeperFixtures.singleNode();
+            return ClusterFixture.of(ZooKeeperFixtures.singleNode());
         }
     }
 }

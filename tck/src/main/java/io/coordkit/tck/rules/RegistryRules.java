@@ -9,7 +9,7 @@ import io.coordkit.naming.ServiceInstance;
 import io.coordkit.naming.ServiceRegistry;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
-import io.coordkit.tck.actor.Actor;
+import io.coordkit.testing.actor.Actor;
 import io.coordkit.tck.check.History;
 import io.coordkit.tck.check.RegistrationExpiryChecker;
 import org.awaitility.Awaitility;

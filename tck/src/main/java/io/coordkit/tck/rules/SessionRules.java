@@ -10,7 +10,7 @@ import io.coordkit.naming.Registration;
 import io.coordkit.naming.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
-import io.coordkit.tck.actor.Actor;
+import io.coordkit.testing.actor.Actor;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
