@@ -2,6 +2,7 @@ package io.coordkit.tck.runner;
 
 import io.coordkit.tck.TckFixture;
 import io.coordkit.tck.failover.FailoverChecks;
+import io.coordkit.tck.failover.PartitionChecks;
 import io.coordkit.tck.rules.ConfigRules;
 import io.coordkit.tck.rules.ElectionRules;
 import io.coordkit.tck.rules.HealthRules;
@@ -43,7 +44,7 @@ public final class RunnerSuites {
     /** @return every runner suite, in SPEC.md order */
     static List<Class<?>> all() {
         return List.of(Uri.class, Validation.class, Session.class, Registry.class, Lock.class, Config.class,
-                Election.class, Health.class, Spi.class, Failover.class);
+                Election.class, Health.class, Spi.class, Failover.class, Partition.class);
     }
 
     /** URI rules. */
@@ -120,6 +121,14 @@ public final class RunnerSuites {
 
     /** FOV checks and LCK-12. */
     public static final class Failover extends FailoverChecks {
+        @Override
+        protected TckFixture createFixture() {
+            return newFixture();
+        }
+    }
+
+    /** PRT checks. */
+    public static final class Partition extends PartitionChecks {
         @Override
         protected TckFixture createFixture() {
             return newFixture();

@@ -1,6 +1,7 @@
 package io.coordkit.tck.runner;
 
 import io.coordkit.tck.failover.FailoverChecks;
+import io.coordkit.tck.failover.PartitionChecks;
 import io.coordkit.tck.rules.ConfigRules;
 import io.coordkit.tck.rules.ElectionRules;
 import io.coordkit.tck.rules.HealthRules;
@@ -31,12 +32,13 @@ public final class SpecRules {
             "ELE-1", "ELE-2", "ELE-3", "ELE-4", "ELE-5", "ELE-6", "ELE-7",
             "HLT-1", "HLT-2",
             "SPI-1", "SPI-2", "SPI-3", "SPI-4", "SPI-5", "SPI-6", "SPI-7", "SPI-8",
-            "FOV-1", "FOV-2", "FOV-3", "FOV-4", "FOV-5");
+            "FOV-1", "FOV-2", "FOV-3", "FOV-4", "FOV-5",
+            "PRT-1", "PRT-2", "PRT-3", "PRT-4");
 
     /** Every abstract suite of the TCK. */
     public static final List<Class<?>> SUITES = List.of(UriRules.class, ValidationRules.class, SessionRules.class,
             RegistryRules.class, LockRules.class, ConfigRules.class, ElectionRules.class, HealthRules.class,
-            SpiRules.class, FailoverChecks.class);
+            SpiRules.class, FailoverChecks.class, PartitionChecks.class);
 
     private static final Pattern TEST_NAME = Pattern.compile("^(required|optional|stochastic)_([A-Z]+)_(\\d+)_\\w+$");
 
