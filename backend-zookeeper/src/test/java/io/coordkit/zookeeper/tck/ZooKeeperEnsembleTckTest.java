@@ -4,54 +4,24 @@ import io.coordkit.tck.TckFixture;
 import io.coordkit.tck.failover.FailoverChecks;
 import io.coordkit.tck.fixtures.ClusterFixture;
 import io.coordkit.testing.zookeeper.ZooKeeperFixtures;
-import io.coordkit.tck.rules.UriRules;
-import io.coordkit.tck.rules.ValidationRules;
 import io.coordkit.tck.rules.SessionRules;
-import io.coordkit.tck.rules.RegistryRules;
 import io.coordkit.tck.rules.LockRules;
 import io.coordkit.tck.rules.ConfigRules;
 import io.coordkit.tck.rules.ElectionRules;
 import io.coordkit.tck.rules.HealthRules;
-import io.coordkit.tck.rules.SpiRules;
 import org.junit.jupiter.api.Nested;
 
 /**
- * The whole TCK against the ZooKeeper backend on a three-node ZooKeeper ensemble, started by the TCK in child JVMs
- * ({@link ZooKeeperFixtures#ensemble()}): every rule suite and the failover checks.
- * Each nested class starts its own servers and stops them after its tests.
+ * The 3-node tier (docs/design.md, "Test tiers"): on a three-node ZooKeeper ensemble of local processes
+ * ({@link ZooKeeperFixtures#ensemble()}), the rule suites whose outcome depends on replication (sessions, locks,
+ * config, elections, health) and the failover checks. The suites that do not (URI, validation, registry, SPI) run
+ * on the single node only ({@link ZooKeeperSingleNodeTckTest}). Each nested class starts its own servers.
  */
 class ZooKeeperEnsembleTckTest {
-
-    /** UriRules on a three-node ZooKeeper ensemble. */
-    @Nested
-    class Uri extends UriRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
-        }
-    }
-
-    /** ValidationRules on a three-node ZooKeeper ensemble. */
-    @Nested
-    class Validation extends ValidationRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
-        }
-    }
 
     /** SessionRules on a three-node ZooKeeper ensemble. */
     @Nested
     class Session extends SessionRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
-        }
-    }
-
-    /** RegistryRules on a three-node ZooKeeper ensemble. */
-    @Nested
-    class Registry extends RegistryRules {
         @Override
         protected TckFixture createFixture() {
             return ClusterFixture.of(ZooKeeperFixtures.ensemble());
@@ -88,15 +58,6 @@ class ZooKeeperEnsembleTckTest {
     /** HealthRules on a three-node ZooKeeper ensemble. */
     @Nested
     class Health extends HealthRules {
-        @Override
-        protected TckFixture createFixture() {
-            return ClusterFixture.of(ZooKeeperFixtures.ensemble());
-        }
-    }
-
-    /** SpiRules on a three-node ZooKeeper ensemble. */
-    @Nested
-    class Spi extends SpiRules {
         @Override
         protected TckFixture createFixture() {
             return ClusterFixture.of(ZooKeeperFixtures.ensemble());

@@ -9,11 +9,7 @@ import io.coordkit.lock.LockLease;
 import io.coordkit.naming.Registration;
 import io.coordkit.naming.ServiceInstance;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,14 +48,14 @@ import java.util.function.Consumer;
  */
 public final class ActorMain {
 
-    private final PrintStream out;
+    private final ChildIo io;
     private final Map<String, LockLease> leases = new HashMap<>();
     private final Map<String, Candidate> candidacies = new HashMap<>();
     private final Map<String, Registration> registrations = new HashMap<>();
     private Coordinator coordinator;
 
-    private ActorMain(PrintStream out) {
-        this.out = out;
+    private ActorMain(ChildIo io) {
+        this.io = io;
     }
 
     /**
@@ -69,15 +65,11 @@ public final class ActorMain {
      * @throws IOException if standard input fails
      */
     public static void main(String[] args) throws IOException {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
-        // Library logging must not mix with the protocol.
-        System.setOut(System.err);
-        ActorMain actor = new ActorMain(out);
+        ChildIo io = ChildIo.get(); // library output goes to standard error from now on
+        ActorMain actor = new ActorMain(io);
         actor.emit("ready");
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = io.nextLine()) != null) {
             if (line.isBlank()) {
                 continue;
             }
@@ -90,9 +82,8 @@ public final class ActorMain {
         Runtime.getRuntime().halt(0);
     }
 
-    private synchronized void emit(String line) {
-        out.println(line);
-        out.flush();
+    private void emit(String line) {
+        io.send(line);
     }
 
     private void handle(String line) {
