@@ -33,8 +33,8 @@ import java.util.Optional;
  * stat} on; the leader is found by asking each node {@code srvr} ({@code Mode: leader}).
  *
  * <pre>{@code
- * try (ZooKeeperCluster zk = ZooKeeperCluster.ensemble(3)) {
- *     zk.start(Duration.ofSeconds(60));
+ * try (ZooKeeperCluster zk = ZooKeeperCluster.started(3)) {
+ *     Coordinator c = Coordinators.connect(zk.uri("myapp"));
  *     zk.awaitLeader(Duration.ofSeconds(10)).kill();
  * }
  * }</pre>
@@ -73,6 +73,23 @@ public final class ZooKeeperCluster extends LocalProcessCluster {
      */
     public static String uri(String hosts, String namespace) {
         return "zookeeper://" + hosts + "/" + namespace;
+    }
+
+    /**
+     * The one-liner for tests: a cluster started and serving, in the runtime the settings name.
+     *
+     * @param nodes 1 for a standalone node, 3 or 5 for an ensemble
+     * @return the cluster, serving (waits up to 90 s); close it to stop the servers and delete their data
+     */
+    public static ZooKeeperCluster started(int nodes) {
+        ZooKeeperCluster zk = builder().size(nodes).build();
+        try {
+            zk.start(Duration.ofSeconds(90));
+            return zk;
+        } catch (RuntimeException e) {
+            zk.close();
+            throw e;
+        }
     }
 
     /** @return a single standalone node with the default tick time (250 ms); not started */
