@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>{@code
  * public final class MyEngineFixture implements TckFixture {
- *     private final ZooKeeperCluster cluster = ZooKeeperCluster.ensemble(3);
+ *     private final MyEngineCluster cluster = MyEngineCluster.of(3);   // an EngineCluster of coordkit-testing
  *     public String name() { return "myengine-3"; }
  *     public void start() { cluster.start(Duration.ofSeconds(60)); }
  *     public void stop() { cluster.close(); }
