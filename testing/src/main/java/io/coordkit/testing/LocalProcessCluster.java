@@ -12,8 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The common part of an {@link EngineCluster} whose nodes are local processes: ports on 127.0.0.1, a data
- * directory per node, a log file per node, fault injection through {@link LocalProcess}, and polling for roles.
+ * The common part of every launcher: a cluster whose nodes are processes started from a command line, on this
+ * machine ({@link LocalProcess}) or each in a container ({@link NodeRuntime#containers()}): free ports, a data
+ * directory per node, a log file per node, kill / freeze / restart, {@link Partitions} where the runtime makes
+ * them, and polling for roles. Clients always reach a node at 127.0.0.1 and its first port.
  * An engine supplies three things: the ports each node needs ({@link #portNames()}), how to launch a node
  * ({@link #process}) and how to ask a node for its role ({@link #askRole}).
  *
