@@ -1,7 +1,7 @@
 package io.coordkit.tck;
 
 import io.coordkit.Coordinator;
-import io.coordkit.tck.fault.TcpProxy;
+import io.coordkit.testing.fault.TcpProxy;
 
 import java.util.List;
 

@@ -2,8 +2,8 @@ package io.coordkit.tck;
 
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
-import io.coordkit.tck.actor.Actor;
-import io.coordkit.tck.fault.TcpProxy;
+import io.coordkit.testing.actor.Actor;
+import io.coordkit.testing.fault.TcpProxy;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.coordkit.tck;
 
-import io.coordkit.tck.server.EngineCluster;
+import io.coordkit.testing.EngineCluster;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>{@code
  * public final class MyEngineFixture implements TckFixture {
- *     private final ZooKeeperCluster cluster = ZooKeeperCluster.ensemble(3);
+ *     private final MyEngineCluster cluster = MyEngineCluster.of(3);   // an EngineCluster of coordkit-testing
  *     public String name() { return "myengine-3"; }
  *     public void start() { cluster.start(Duration.ofSeconds(60)); }
  *     public void stop() { cluster.close(); }
@@ -74,7 +74,7 @@ public interface TckFixture {
 
     /**
      * A URI whose every engine endpoint is replaced by another address: the TCK passes a function that starts a
-     * {@link io.coordkit.tck.fault.TcpProxy} to each endpoint and returns the proxy's address, so that it can cut
+     * {@link io.coordkit.testing.fault.TcpProxy} to each endpoint and returns the proxy's address, so that it can cut
      * one client's connections. Return empty if clients of this engine cannot be routed that way (for example
      * because they discover other addresses by themselves); the tests that need it are then reported as not run.
      *

@@ -174,7 +174,7 @@ public record TckUris(String scheme, String userInfo, String hosts, String names
     }
 
     /**
-     * Routes every {@code host:port} of a host list, for example through a {@link io.coordkit.tck.fault.TcpProxy}.
+     * Routes every {@code host:port} of a host list, for example through a {@link io.coordkit.testing.fault.TcpProxy}.
      *
      * @param hostList {@code host:port,...}
      * @param route    where each endpoint goes instead

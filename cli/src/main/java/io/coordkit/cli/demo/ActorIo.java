@@ -2,26 +2,19 @@ package io.coordkit.cli.demo;
 
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
+import io.coordkit.testing.actor.ChildIo;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
- * The child-JVM side of the demo's actors. An actor reports on standard output, one event per line
- * ({@code TYPE field field...}), and takes commands on standard input, one per line; the end of its standard
- * input (its parent closed the pipe, or died) tells it to clean up and exit.
+ * The demo actors' common start: the arguments every actor takes ({@code URI SESSION_TTL_MILLIS ...}), and
+ * its events and commands over coordkit-testing's {@link ChildIo}, the line channel the TCK's actors use too:
+ * one event per line on standard output ({@code TYPE field field...}), commands on standard input, and the end
+ * of standard input (the parent closed it, or died) telling the actor to clean up and exit.
  */
 final class ActorIo {
-
-    private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    private static final BufferedReader IN = new BufferedReader(new InputStreamReader(System.in,
-            StandardCharsets.UTF_8));
 
     private ActorIo() {
     }
@@ -45,6 +38,7 @@ final class ActorIo {
      * @param body     the actor's body
      */
     static void main(String[] args, int expected, Body body) {
+        ChildIo.get(); // from here on, library output goes to standard error
         if (args.length != expected + 2) {
             emit("ERROR", "expected " + (expected + 2) + " arguments, got " + args.length);
             System.exit(2);
@@ -75,11 +69,7 @@ final class ActorIo {
      * @param fields the fields, each without spaces
      */
     static void emit(String type, Object... fields) {
-        String line = type + (fields.length == 0 ? "" : " " + Arrays.stream(fields).map(String::valueOf)
-                .collect(Collectors.joining(" ")));
-        synchronized (OUT) {
-            OUT.println(line);
-        }
+        ChildIo.get().emit(type, fields);
     }
 
     /**
@@ -87,7 +77,7 @@ final class ActorIo {
      * @throws IOException if standard input fails
      */
     static String nextCommand() throws IOException {
-        return IN.readLine();
+        return ChildIo.get().nextLine();
     }
 
     /**
@@ -97,11 +87,7 @@ final class ActorIo {
      * @throws IOException if standard input ends first
      */
     static void expect(String expected) throws IOException {
-        String line = nextCommand();
-        if (!expected.equals(line)) {
-            throw new IOException("expected the command '" + expected + "' from the parent, got "
-                    + (line == null ? "the end of input" : "'" + line + "'"));
-        }
+        ChildIo.get().expect(expected);
     }
 
     /**
@@ -110,13 +96,11 @@ final class ActorIo {
      * @throws IOException if standard input fails
      */
     static void awaitEndOfInput() throws IOException {
-        while (nextCommand() != null) {
-            // only the end of input matters
-        }
+        ChildIo.get().awaitEndOfInput();
     }
 
     /** @return this process's id */
     static long pid() {
-        return ProcessHandle.current().pid();
+        return ChildIo.pid();
     }
 }

@@ -50,18 +50,18 @@ public final class Demo {
 
     /** The demo's child processes, so that an interrupted demo leaves none behind. */
     static final class ProcessRegistry {
-        private final Set<ActorProcess> live = ConcurrentHashMap.newKeySet();
+        private final Set<DemoActor> live = ConcurrentHashMap.newKeySet();
 
-        void add(ActorProcess p) {
+        void add(DemoActor p) {
             live.add(p);
         }
 
-        void remove(ActorProcess p) {
+        void remove(DemoActor p) {
             live.remove(p);
         }
 
         void destroyAll() {
-            live.forEach(ActorProcess::destroyNow);
+            live.forEach(DemoActor::destroyNow);
         }
     }
 

@@ -39,7 +39,7 @@ final class ElectionScenario implements Scenario {
         }
         s.step("%s observe election %s, each with its own session", String.join(" and ", OBSERVERS), election);
 
-        Map<String, ActorProcess> candidates = new HashMap<>();
+        Map<String, DemoActor> candidates = new HashMap<>();
         for (int i = 1; i <= CANDIDATES; i++) {
             String id = "candidate-" + i;
             candidates.put(id, s.spawn(id, ElectionCandidate.class, election, id));
@@ -58,7 +58,7 @@ final class ElectionScenario implements Scenario {
         everyone.addAll(candidates.keySet().stream().sorted().toList());
         awaitEveryoneSees(s, everyone, leader, term, first.nanos(), "its election");
 
-        ActorProcess dying = candidates.get(leader);
+        DemoActor dying = candidates.get(leader);
         long killed = System.nanoTime();
         dying.kill();
         s.step("kill -9 %s (pid %d), the leader", leader, dying.pid());

@@ -33,19 +33,19 @@ final class LockingScenario implements Scenario {
         try (FencedCounter counter = FencedCounter.start()) {
             s.step("fenced counter at 127.0.0.1:%d refuses writes with a token below the highest it has seen",
                     counter.port());
-            List<ActorProcess> workers = new ArrayList<>();
+            List<DemoActor> workers = new ArrayList<>();
             for (int i = 1; i <= WORKERS; i++) {
                 workers.add(s.spawn("worker-" + i, LockWorker.class, lock, counter.port(), "worker-" + i, "worker",
                         INCREMENTS, HOLD_MILLIS));
             }
-            ActorProcess victim = s.spawn(VICTIM, LockWorker.class, lock, counter.port(), VICTIM, "victim", 1, 0);
+            DemoActor victim = s.spawn(VICTIM, LockWorker.class, lock, counter.port(), VICTIM, "victim", 1, 0);
             s.step("started worker-1..%d and %s (to be frozen), each in its own JVM", WORKERS, VICTIM);
-            for (ActorProcess p : workers) {
+            for (DemoActor p : workers) {
                 s.await(ev -> ev.is(p.name(), "READY"), Stage.START_LIMIT, p.name() + " connecting");
             }
             s.await(ev -> ev.is(VICTIM, "READY"), Stage.START_LIMIT, VICTIM + " connecting");
 
-            for (ActorProcess p : workers) {
+            for (DemoActor p : workers) {
                 p.send("start");
             }
             s.step("worker-1..%d contend for lock %s, %d increments each: acquire, read, +1, write with the "
@@ -94,7 +94,7 @@ final class LockingScenario implements Scenario {
             s.check(lease.field(1).equals("LOST"), VICTIM + "'s lease reports LOST once it runs again (it says "
                     + lease.field(1) + ")");
 
-            for (ActorProcess p : workers) {
+            for (DemoActor p : workers) {
                 s.await(ev -> ev.is(p.name(), "DONE"), Stage.START_LIMIT, p.name() + " finishing");
             }
             long expected = (long) WORKERS * INCREMENTS;

@@ -37,7 +37,7 @@ final class NamingScenario implements Scenario {
         s.step("%s watch service %s, each with its own session", String.join(" and ", WATCHERS), service);
 
         List<String> ids = new ArrayList<>();
-        List<ActorProcess> instances = new ArrayList<>();
+        List<DemoActor> instances = new ArrayList<>();
         long spawned = System.nanoTime();
         for (int i = 1; i <= INSTANCES; i++) {
             String id = "instance-" + i;
@@ -46,7 +46,7 @@ final class NamingScenario implements Scenario {
         }
         s.step("started %d instances, each in its own JVM with a %s session TTL", INSTANCES,
                 Stage.seconds(s.ttl()));
-        for (ActorProcess p : instances) {
+        for (DemoActor p : instances) {
             EventLog.Event e = s.await(ev -> ev.is(p.name(), "REGISTERED"), Stage.START_LIMIT,
                     p.name() + " registering");
             s.step("%s registered at 127.0.0.1:%s (pid %d, %s after its JVM was started)", p.name(),
@@ -66,7 +66,7 @@ final class NamingScenario implements Scenario {
                         && picks.subList(INSTANCES, 2 * INSTANCES).equals(picks.subList(0, INSTANCES)),
                 "round-robin visits every live instance once per cycle");
 
-        ActorProcess victim = instances.get(1);
+        DemoActor victim = instances.get(1);
         List<String> survivors = new ArrayList<>(ids);
         survivors.remove(victim.name());
         long killed = System.nanoTime();

@@ -4,8 +4,12 @@ import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
 import io.coordkit.DurationText;
 
+import io.coordkit.testing.TestDirectories;
+
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -31,9 +35,11 @@ final class Stage implements AutoCloseable {
     private final Demo.Settings settings;
     private final PrintWriter out;
     private final Demo.ProcessRegistry registry;
+    /** The actors' standard error, deleted when the stage closes. */
+    private Path logDirectory;
     private final long start = System.nanoTime();
     private final EventLog events = new EventLog();
-    private final List<ActorProcess> actors = new ArrayList<>();
+    private final List<DemoActor> actors = new ArrayList<>();
     private final List<Coordinator> coordinators = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private String summary = "";
@@ -143,12 +149,15 @@ final class Stage implements AutoCloseable {
      * @return the actor
      * @throws IOException if the JVM cannot be started
      */
-    ActorProcess spawn(String actorName, Class<?> main, Object... args) throws IOException {
+    DemoActor spawn(String actorName, Class<?> main, Object... args) throws IOException {
         List<String> all = new ArrayList<>(List.of(settings.uri(), Long.toString(settings.sessionTtl().toMillis())));
         for (Object a : args) {
             all.add(String.valueOf(a));
         }
-        ActorProcess p = ActorProcess.start(actorName, main, all, events);
+        if (logDirectory == null) {
+            logDirectory = Files.createTempDirectory("coordctl-demo-");
+        }
+        DemoActor p = DemoActor.start(actorName, main, all, events, logDirectory);
         actors.add(p);
         registry.add(p);
         return p;
@@ -188,7 +197,7 @@ final class Stage implements AutoCloseable {
 
     /** Prints what the actors that failed said, to explain a failure. */
     void printDiagnostics() {
-        for (ActorProcess a : actors) {
+        for (DemoActor a : actors) {
             List<EventLog.Event> errors = events.all(e -> e.actor().equals(a.name()) && e.type().equals("ERROR"));
             boolean diedUnexpectedly = !a.isAlive() && !a.killedOnPurpose()
                     && events.all(e -> e.is(a.name(), "EXITED") && !e.field(0).equals("0")).size() > 0;
@@ -204,11 +213,12 @@ final class Stage implements AutoCloseable {
     /** Ends every actor (letting them exit cleanly first) and closes every coordinator. Never throws. */
     @Override
     public void close() {
-        actors.forEach(ActorProcess::requestExit);
-        for (ActorProcess a : actors) {
+        actors.forEach(DemoActor::requestExit);
+        for (DemoActor a : actors) {
             a.close();
             registry.remove(a);
         }
         coordinators.forEach(Coordinator::close);
+        TestDirectories.deleteRecursively(logDirectory);
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.coordkit.tck.server.TckDirectories;
+import io.coordkit.testing.TestDirectories;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +34,7 @@ public final class FailoverReport {
      * @return the file its records go to
      */
     public static Path file(String fixture) {
-        return TckDirectories.output().resolve("failover").resolve(fixture.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        return TestDirectories.output().resolve("failover").resolve(fixture.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
     }
 
     /**

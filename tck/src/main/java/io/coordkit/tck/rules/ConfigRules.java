@@ -9,7 +9,7 @@ import io.coordkit.config.ConfigStore;
 import io.coordkit.config.Versioned;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
-import io.coordkit.tck.actor.Actor;
+import io.coordkit.testing.actor.Actor;
 import io.coordkit.tck.check.WatchChecker;
 import io.coordkit.tck.workload.ConfigRecorder;
 import io.coordkit.tck.workload.LinearizabilityWorkload;

@@ -8,7 +8,7 @@ import io.coordkit.election.LeaderInfo;
 import io.coordkit.election.LeadershipListener.RevocationReason;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
-import io.coordkit.tck.actor.Actor;
+import io.coordkit.testing.actor.Actor;
 import io.coordkit.tck.check.History;
 import io.coordkit.tck.check.LeadershipChecker;
 import io.coordkit.tck.check.LeadershipChecker.Leadership;

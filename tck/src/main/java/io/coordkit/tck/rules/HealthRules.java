@@ -7,8 +7,8 @@ import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.Health;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
-import io.coordkit.tck.server.EngineCluster;
-import io.coordkit.tck.server.EngineNode;
+import io.coordkit.testing.EngineCluster;
+import io.coordkit.testing.EngineNode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -11,7 +11,7 @@ import io.coordkit.lock.LeaseState;
 import io.coordkit.lock.LockLease;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
-import io.coordkit.tck.actor.Actor;
+import io.coordkit.testing.actor.Actor;
 import io.coordkit.tck.check.History;
 import io.coordkit.tck.check.MutualExclusionChecker;
 import io.coordkit.tck.check.MutualExclusionChecker.Lease;

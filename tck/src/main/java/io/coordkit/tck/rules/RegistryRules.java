@@ -9,7 +9,7 @@ import io.coordkit.registry.ServiceInstance;
 import io.coordkit.registry.ServiceRegistry;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
-import io.coordkit.tck.actor.Actor;
+import io.coordkit.testing.actor.Actor;
 import io.coordkit.tck.check.History;
 import io.coordkit.tck.check.RegistrationExpiryChecker;
 import org.awaitility.Awaitility;

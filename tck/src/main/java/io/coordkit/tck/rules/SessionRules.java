@@ -10,7 +10,7 @@ import io.coordkit.registry.Registration;
 import io.coordkit.registry.ServiceInstance;
 import io.coordkit.session.SessionState;
 import io.coordkit.tck.ProxiedConnection;
-import io.coordkit.tck.actor.Actor;
+import io.coordkit.testing.actor.Actor;
 import io.coordkit.tck.workload.LeadershipRecorder;
 import io.coordkit.tck.workload.ConfigRecorder;
 import org.awaitility.Awaitility;

@@ -5,7 +5,7 @@ import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
 import io.coordkit.Credentials;
 import io.coordkit.tck.TckUris;
-import io.coordkit.tck.server.FreePorts;
+import io.coordkit.testing.FreePorts;
 import io.coordkit.spi.CoordinationProvider;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,8 @@
 package io.coordkit.tck.runner;
 
+import io.coordkit.tck.BackendTck;
 import io.coordkit.tck.ClusterTck;
+import io.coordkit.tck.PartitionTck;
 import io.coordkit.tck.rules.TckSuite;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** The rules of SPEC.md, in its order, and the suites that check them. */
 public final class SpecRules {
@@ -30,17 +33,20 @@ public final class SpecRules {
             "ELE-1", "ELE-2", "ELE-3", "ELE-4", "ELE-5", "ELE-6", "ELE-7",
             "HLT-1", "HLT-2",
             "SPI-1", "SPI-2", "SPI-3", "SPI-4", "SPI-5", "SPI-6", "SPI-7", "SPI-8",
-            "FOV-1", "FOV-2", "FOV-3", "FOV-4", "FOV-5");
+            "FOV-1", "FOV-2", "FOV-3", "FOV-4", "FOV-5",
+            "PRT-1", "PRT-2", "PRT-3", "PRT-4");
 
     /** How a test is named: standing, rule, what it checks. Before {@link #SUITES}, which needs it. */
     private static final Pattern TEST_NAME = Pattern.compile("^(required|optional|stochastic)_([A-Z]+)_(\\d+)_\\w+$");
 
     /**
-     * Every abstract suite of the TCK, in SPEC.md order: what the nested classes of {@link ClusterTck} (and so of
-     * {@link io.coordkit.tck.BackendTck}) run. Read from those classes, the one list of suites.
+     * Every abstract suite of the TCK, in SPEC.md order: what the nested classes of the tier classes
+     * ({@link BackendTck}, {@link ClusterTck}, {@link PartitionTck}) run. Read from those classes, the one list of
+     * suites.
      */
-    public static final List<Class<?>> SUITES = nestedSuites(ClusterTck.class).stream()
-            .<Class<?>>map(Class::getSuperclass).toList();
+    public static final List<Class<?>> SUITES = Stream.of(BackendTck.class, ClusterTck.class, PartitionTck.class)
+            .flatMap(tier -> nestedSuites(tier).stream()).<Class<?>>map(Class::getSuperclass).distinct()
+            .sorted(Comparator.comparingInt(SpecRules::sectionOrder).thenComparing(Class::getName)).toList();
 
     private SpecRules() {
     }

@@ -1,6 +1,13 @@
 package io.coordkit.tck.runner;
 
 import io.coordkit.tck.BackendTck;
+import io.coordkit.tck.rules.HealthRules;
+import io.coordkit.tck.rules.ElectionRules;
+import io.coordkit.tck.rules.ConfigRules;
+import io.coordkit.tck.rules.LockRules;
+import io.coordkit.tck.rules.SessionRules;
+import io.coordkit.tck.failover.PartitionChecks;
+import io.coordkit.tck.ClusterTck;
 import io.coordkit.tck.failover.FailoverChecks;
 import io.coordkit.tck.rules.TckSuite;
 import io.coordkit.tck.rules.UriRules;
@@ -80,13 +87,19 @@ class SpecRulesTest {
             assertThat(Modifier.isAbstract(s.getModifiers())).as(s.getName()).isTrue();
         });
         assertThat(SpecRules.SUITES.get(0)).isEqualTo(UriRules.class);
-        assertThat(SpecRules.SUITES.get(SpecRules.SUITES.size() - 1)).isEqualTo(FailoverChecks.class);
+        assertThat(SpecRules.SUITES.subList(SpecRules.SUITES.size() - 2, SpecRules.SUITES.size()))
+                .containsExactly(FailoverChecks.class, PartitionChecks.class);
         List<Class<?>> runner = RunnerSuites.all().stream().<Class<?>>map(Class::getSuperclass).toList();
         assertThat(runner).isEqualTo(SpecRules.SUITES);
         List<Class<?>> backend = SpecRules.nestedSuites(BackendTck.class).stream()
                 .<Class<?>>map(Class::getSuperclass).toList();
-        assertThat(backend).as("BackendTck: every suite but the failover checks")
-                .isEqualTo(SpecRules.SUITES.subList(0, SpecRules.SUITES.size() - 1));
+        assertThat(backend).as("BackendTck: every rule suite, not the failover and partition checks")
+                .isEqualTo(SpecRules.SUITES.subList(0, SpecRules.SUITES.size() - 2));
+        List<Class<?>> cluster = SpecRules.nestedSuites(ClusterTck.class).stream()
+                .<Class<?>>map(Class::getSuperclass).toList();
+        assertThat(cluster).as("ClusterTck: the replicated rule suites and the failover checks")
+                .containsExactly(SessionRules.class, LockRules.class, ConfigRules.class, ElectionRules.class,
+                        HealthRules.class, FailoverChecks.class);
     }
 
     @Test
@@ -103,7 +116,15 @@ class SpecRulesTest {
                         .ifPresent(s -> tests.add(((MethodSource) s).getMethodName()));
             });
         }
-        assertThat(suites).contains("All", "Uri", "Name", "Lock", "Failover").hasSize(SpecRules.SUITES.size() + 1);
+        assertThat(suites).contains("All", "Uri", "Name", "Lock").hasSize(SpecRules.SUITES.size() - 2 + 1);
+        assertThat(RunnerSuites.all()).hasSize(SpecRules.SUITES.size());
+        for (Class<?> suite : RunnerSuites.all()) {
+            TestPlan one = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(RunnerSuites.selector(suite)).build());
+            one.getRoots().forEach(root -> one.getDescendants(root).forEach(id -> id.getSource()
+                    .filter(MethodSource.class::isInstance)
+                    .ifPresent(s -> tests.add(((MethodSource) s).getMethodName()))));
+        }
         assertThat(tests).containsAll(testMethods());
         // the runner's selection of one suite runs it within an instance of All
         TestPlan one = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
