@@ -21,16 +21,29 @@ final class DeleteCommand extends Subcommand {
     @Option(names = "--version", paramLabel = "VERSION", description = "Delete only if the key is at this version")
     Long expectedVersion;
 
+    private Long expected;
+
+    @Override
+    boolean acceptsVersionBeforeCommand() {
+        return true;
+    }
+
     @Override
     void validate() {
         Validation.name("key", key);
+        Long before = root.versionBeforeCommand(spec.commandLine());
+        if (before != null && expectedVersion != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--version is given twice, before and after the command");
+        }
+        expected = expectedVersion != null ? expectedVersion : before;
     }
 
     @Override
     public Integer call() {
         try (Coordinator c = connect()) {
-            if (expectedVersion != null) {
-                c.config().delete(key, expectedVersion);
+            if (expected != null) {
+                c.config().delete(key, expected);
                 return ExitCode.OK;
             }
             if (!c.config().delete(key)) {

@@ -49,10 +49,11 @@ final class RegisterCommand extends Subcommand {
     @Override
     public Integer call() throws InterruptedException {
         ServiceInstance instance = new ServiceInstance(id, address, Metadata.parse(meta, spec.commandLine()));
-        try (Hold hold = new Hold(); Coordinator c = connect()) {
+        try (Hold hold = new Hold(err()); Coordinator c = hold.track(connect())) {
             reportSessionChanges(c, "the instance is registered again in the new session");
             try (Registration r = c.registry().register(service, instance)) {
                 String m = Text.metadata(r.instance().metadata());
+                hold.holding("the registration of " + id + " in " + service);
                 emit("registered " + service + " " + id + " " + address + (m.isEmpty() ? "" : " " + m));
                 hold.await(timeout);
             }
