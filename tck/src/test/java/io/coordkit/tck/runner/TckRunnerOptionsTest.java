@@ -1,0 +1,76 @@
+package io.coordkit.tck.runner;
+
+import io.coordkit.Health;
+import io.coordkit.session.SessionState;
+import io.coordkit.tck.runner.TckRunner.Result;
+import io.coordkit.tck.runner.TckRunner.Row;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The runner's command-line behaviour that needs no engine: rules of a suite selection, relaunch, TTL report. */
+class TckRunnerOptionsTest {
+
+    @Test
+    void aSuiteSelectionListsOnlyItsOwnRulesAsNotRun() {
+        List<String> rules = TckRunner.rulesOf(List.of(RunnerSuites.Registry.class));
+        assertThat(rules).isNotEmpty().allMatch(r -> r.startsWith("REG-")).contains("REG-1", "REG-7");
+
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<Row> rows = List.of(new Row("REG-1", "RegistryRules", "required_REG_1_x", Result.PASSED, ""));
+        TckRunner.printTable(rows, rules, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("rules not run: [REG-2").doesNotContain("LCK-", "CFG-", "FOV-");
+
+        List<Row> all = rules.stream().map(r -> new Row(r, "RegistryRules", "required_" + r.replace('-', '_')
+                + "_x", Result.PASSED, "")).toList();
+        buf.reset();
+        TckRunner.printTable(all, rules, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertThat(buf.toString(StandardCharsets.UTF_8)).doesNotContain("not run:");
+    }
+
+    @Test
+    void theRelaunchedJvmGetsThisJvmsOptionsAndTheJvmArgs() {
+        List<String> cmd = TckRunner.relaunchCommand("/backend.jar", List.of("-Xmx1g", "-Dx=y"),
+                List.of("--uri", "zookeeper://127.0.0.1:1"));
+        List<String> mine = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib:jdwp")).toList();
+        assertThat(cmd).containsSubsequence(mine.isEmpty() ? List.of("-Xmx1g") : List.of(mine.get(0), "-Xmx1g"))
+                .containsSubsequence("-Xmx1g", "-Dx=y", "-cp")
+                .endsWith(TckRunner.class.getName(), "--uri", "zookeeper://127.0.0.1:1")
+                .noneMatch(a -> a.startsWith("-agentlib:jdwp"));
+        assertThat(cmd.get(cmd.indexOf("-cp") + 1)).endsWith("/backend.jar");
+    }
+
+    @Test
+    void jvmArgsWithoutAClassPathAreAUsageError() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code = TckRunner.run(new String[]{"--uri", "zookeeper://127.0.0.1:1", "--jvm-arg", "-Xmx1g"},
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("--jvm-arg", "--classpath");
+    }
+
+    @Test
+    void theGrantedTtlIsReadFromTheHealthDetails() {
+        Health zk = health("zxid 0x1, connections 2, nodes 5; session 0x1000039dfb70000, negotiated session "
+                + "timeout 4000 ms");
+        assertThat(EngineProbe.grantedTtl(zk)).contains(Duration.ofSeconds(4));
+        assertThat(EngineProbe.grantedTtl(health("lease 7, granted session TTL 6000 ms")))
+                .contains(Duration.ofSeconds(6));
+        assertThat(EngineProbe.grantedTtl(health("zxid 0x1, connections 2"))).isEmpty();
+    }
+
+    private static Health health(String detail) {
+        return new Health("x", SessionState.CONNECTED, List.of(new Health.Member("127.0.0.1:1", true, "standalone",
+                "1", Duration.ofMillis(1), detail)), Optional.empty(), Duration.ofMillis(1));
+    }
+}
