@@ -2,6 +2,7 @@ package io.coordkit.cli.demo;
 
 import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
+import io.coordkit.Health;
 import io.coordkit.zookeeper.EmbeddedZooKeeper;
 
 import java.io.PrintWriter;
@@ -10,8 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code coordctl demo}: plays the four coordination scenarios live (naming, locking, configuration, leader
@@ -89,11 +93,20 @@ public final class Demo {
             } else {
                 where = "the backend at " + target.replaceFirst("(://[^:@/]*):[^@/]*@", "$1:***@");
             }
-            Settings settings = new Settings(target, sessionTtl,
-                    "demo-" + Long.toString(System.currentTimeMillis(), 36));
+            String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36);
+            Settings settings;
             try (Coordinator probe = Coordinators.builder(target).sessionTtl(sessionTtl).connect()) {
+                // The engine may grant another TTL than asked (ZooKeeper: at least 2 x tickTime); the demo's
+                // sessions then ask for the granted one, and its expectations are computed from it.
+                Optional<Duration> granted = grantedTtl(probe.health());
+                Duration ttl = granted.orElse(sessionTtl);
+                settings = new Settings(target, ttl, runId);
+                String shown = granted.isEmpty() ? Stage.seconds(ttl) + " (asked for; the backend does not report "
+                        + "the TTL it granted)" : granted.get().equals(sessionTtl) ? Stage.seconds(ttl)
+                        : Stage.seconds(ttl) + " (granted by the engine when asked for " + Stage.seconds(sessionTtl)
+                        + ")";
                 out.printf("coordctl demo on %s (%s backend), session TTL %s, names under %s/%n", where,
-                        probe.scheme(), Stage.seconds(sessionTtl), settings.runId());
+                        probe.scheme(), shown, settings.runId());
             }
             out.flush();
             return playAll(settings, processes, start);
@@ -108,6 +121,26 @@ public final class Demo {
                 // the hook runs now
             }
         }
+    }
+
+    private static final Pattern GRANTED = Pattern.compile(
+            "(?:negotiated session timeout|granted session TTL)\\s*:?\\s*(\\d+)\\s*ms", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The API has no field for the session TTL the engine granted yet; a backend states it in the members'
+     * details of its health report ({@code negotiated session timeout N ms} on ZooKeeper).
+     *
+     * @param health a health report
+     * @return the granted TTL, if a member's detail states it
+     */
+    static Optional<Duration> grantedTtl(Health health) {
+        for (Health.Member m : health.members()) {
+            Matcher matcher = GRANTED.matcher(m.detail());
+            if (matcher.find()) {
+                return Optional.of(Duration.ofMillis(Long.parseLong(matcher.group(1))));
+            }
+        }
+        return Optional.empty();
     }
 
     private boolean playAll(Settings settings, ProcessRegistry processes, long start) throws InterruptedException {
