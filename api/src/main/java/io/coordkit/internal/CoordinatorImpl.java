@@ -5,6 +5,7 @@ import io.coordkit.Capability;
 import io.coordkit.CircuitBreakerOptions;
 import io.coordkit.CoordinationException;
 import io.coordkit.Coordinator;
+import io.coordkit.EngineAdmin;
 import io.coordkit.Health;
 import io.coordkit.RetryOptions;
 import io.coordkit.Subscription;
@@ -78,6 +79,7 @@ final class CoordinatorImpl implements Coordinator {
     private final LocksImpl locks;
     private final ConfigStoreImpl config;
     private final RegistryImpl registry;
+    private final EngineAdminImpl admin;
     private final ElectionsImpl elections;
 
     private CoordinatorImpl(ConnectionSpec spec, RetryOptions retry, CircuitBreakerOptions breaker) {
@@ -93,6 +95,7 @@ final class CoordinatorImpl implements Coordinator {
         this.locks = new LocksImpl(this);
         this.config = new ConfigStoreImpl(this);
         this.registry = new RegistryImpl(this);
+        this.admin = new EngineAdminImpl(this);
         this.elections = new ElectionsImpl(this);
     }
 
@@ -572,6 +575,11 @@ final class CoordinatorImpl implements Coordinator {
     public Elections elections() {
         ensureOpen();
         return elections;
+    }
+
+    @Override
+    public EngineAdmin admin() {
+        return admin;
     }
 
     @Override
