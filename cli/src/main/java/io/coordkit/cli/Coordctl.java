@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
         subcommands = {
                 LsCommand.class, GetCommand.class, SetCommand.class, CreateCommand.class, DeleteCommand.class,
                 WatchCommand.class, LockCommand.class, LeaderCommand.class, RegisterCommand.class,
-                ServicesCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                ServicesCommand.class, NamesCommand.Locks.class, NamesCommand.Elections.class,
+                NamesCommand.Namespaces.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0   success",

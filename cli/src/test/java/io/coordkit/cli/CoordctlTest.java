@@ -141,7 +141,7 @@ class CoordctlTest {
 
     @Test
     void invalidKeyIsAUsageError() {
-        for (String key : new String[]{"bad key", "a//b", "/lead", "a/../b"}) {
+        for (String key : new String[]{"bad key", "a//b", "//lead", "lead/", "a/../b"}) {
             Cli.Result r = cli("get", key);
             assertThat(r.code()).as(key + ": " + r).isEqualTo(ExitCode.USAGE);
             assertThat(r.err()).as(key).startsWith("coordctl: ").contains("NAM-1");
@@ -157,8 +157,8 @@ class CoordctlTest {
         // nothing listens there: a command that connected first would end with exit 3, not 2
         String closed = "zookeeper://127.0.0.1:" + port + "/x";
         String[][] commands = {
-                {"get", "bad key"}, {"set", "a//b", "v"}, {"create", "/a", "v"}, {"delete", "a/../b"},
-                {"ls", "a/"}, {"watch", "a//b"}, {"lock", "bad~", "--", "true"}, {"services", "s//x"},
+                {"get", "bad key"}, {"set", "a//b", "v"}, {"create", "a/", "v"}, {"delete", "a/../b"},
+                {"ls", "a//"}, {"watch", "a//b"}, {"lock", "bad~", "--", "true"}, {"services", "s//x"},
                 {"register", "orders", "bad/id", "127.0.0.1:1"}, {"leader", "e", "--id", "bad/id"}};
         for (String[] command : commands) {
             String[] args = new String[command.length + 2];
@@ -364,6 +364,61 @@ class CoordctlTest {
         Cli.Result stdinTooBig = Cli.runWithInput(new byte[512 * 1024 + 1], "--uri", uri, "create", "app/s2", "-");
         assertThat(stdinTooBig.code()).as(stdinTooBig.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(stdinTooBig.err()).contains("standard input", "NAM-3");
+    }
+
+    @Test
+    void aLeadingSlashIsTheNamespacesRoot() {
+        assertThat(cli("set", "/app/mode", "normal").code()).isEqualTo(ExitCode.OK);
+        assertThat(cli("get", "app/mode").out()).isEqualTo("normal\n");
+        assertThat(cli("get", "/app/mode").out()).isEqualTo("normal\n");
+        assertThat(cli("ls", "/").out()).isEqualTo("app/mode\n");
+        assertThat(cli("ls", "/app/").out()).isEqualTo("app/mode\n");
+        Cli.Result twice = cli("get", "//app/mode");
+        assertThat(twice.code()).as(twice.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(twice.err()).contains("NAM-1");
+    }
+
+    @Test
+    void discoveryListsServicesLocksElectionsAndNamespaces() throws Exception {
+        assertThat(cli("services").out()).isEmpty();
+        Path release = Files.createTempDirectory("coordctl-test").resolve("release");
+        Cli.Running reg = cliAsync("register", "orders/eu", "n-1", "127.0.0.1:9", "--timeout", "10s");
+        Cli.Running lock = cliAsync("lock", "/jobs/nightly", "--", "sh", "-c",
+                "while [ ! -f '" + release + "' ]; do sleep 0.1; done");
+        Cli.Running leader = cliAsync("leader", "billing", "--id", "c-1", "--timeout", "10s");
+        try {
+            await().atMost(WAIT).until(() -> reg.out().contains("registered"));
+            await().atMost(WAIT).until(() -> lock.err().contains("fencing token"));
+            await().atMost(WAIT).until(() -> leader.out().contains("elected c-1"));
+            assertThat(cli("services").out()).isEqualTo("orders/eu\n");
+            assertThat(cli("services", "/orders/eu").out()).isEqualTo("n-1 127.0.0.1:9\n");
+            assertThat(cli("locks").out()).isEqualTo("jobs/nightly\n");
+            assertThat(cli("elections").out()).isEqualTo("billing\n");
+            assertThat(cli("elections", "-l").out()).matches("billing leader c-1 term \\d+\n");
+            String namespace = uri.substring(uri.lastIndexOf('/') + 1);
+            assertThat(cli("namespaces").out().lines()).contains(namespace);
+        } finally {
+            Files.createFile(release);
+            for (Cli.Running r : new Cli.Running[]{reg, lock, leader}) {
+                assertThat(r.result().code()).as(r.result().toString()).isEqualTo(ExitCode.OK);
+            }
+        }
+        assertThat(cli("locks").out()).isEmpty();
+    }
+
+    @Test
+    void recursiveDeleteRemovesEveryKeyUnderThePrefix() {
+        for (String k : new String[]{"app/a", "app/b/c", "appx", "other"}) {
+            assertThat(cli("set", k, "v").code()).isEqualTo(ExitCode.OK);
+        }
+        Cli.Result rm = cli("rm", "-r", "/app");
+        assertThat(rm.code()).as(rm.toString()).isEqualTo(ExitCode.OK);
+        assertThat(rm.out()).isEqualTo("app/a\napp/b/c\n");
+        assertThat(cli("ls").out()).isEqualTo("appx\nother\n");
+        Cli.Result again = cli("delete", "-r", "app");
+        assertThat(again.code()).as(again.toString()).isEqualTo(ExitCode.NOT_MET);
+        Cli.Result withVersion = cli("delete", "-r", "--version", "1", "app");
+        assertThat(withVersion.code()).as(withVersion.toString()).isEqualTo(ExitCode.USAGE);
     }
 
     @Test
