@@ -1,5 +1,7 @@
 package io.coordkit.zookeeper.tck;
 
+import io.coordkit.Coordinator;
+import io.coordkit.Coordinators;
 import io.coordkit.tck.server.zookeeper.ZooKeeperCluster;
 import io.coordkit.tck.runner.TckRunner;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,12 @@ class TckRunnerOnStockZooKeeperTest {
                     .contains("under the namespaces coordkit-tck/")
                     .containsPattern("REG-2 +PASSED +required_REG_2_crashedProcessIsRemovedWithinTtlPlusB")
                     .doesNotContain("not run:", "LCK-", "FAILED");
+            assertThat(out.get()).as(printed).containsPattern("removed what the TCK wrote on the engine: \\d+ "
+                    + "namespaces");
+            // nothing of the run is left on the engine
+            try (Coordinator c = Coordinators.connect("zookeeper://" + zk.connectString() + "/look")) {
+                assertThat(c.admin().namespaces()).as("namespaces left").noneMatch(ns -> ns.startsWith("coordkit-tck"));
+            }
             // no log line of coordkit, ZooKeeper's client or Curator: the runner prints only its own output
             List<String> logLines = err.get().lines().filter(l -> l.matches(".*\\b(INFO|WARN|ERROR)\\b.*")).toList();
             assertThat(logLines).as(printed).isEmpty();

@@ -54,7 +54,8 @@ import java.util.stream.Collectors;
  * uses the TTL the engine grants, and refuses to start if the backend does not report it unless
  * {@code --trust-ttl}), {@code --bound 3s} (B of SPEC.md for {@code --uri}), {@code --no-proxy} (do not route
  * clients through TCP proxies for {@code --uri}), {@code --suite NAME} (only suites whose name contains NAME,
- * repeatable), {@code --verbose} (show the logs of coordkit and the engine clients, off by default),
+ * repeatable), {@code --keep} (do not remove what the suites wrote on the {@code --uri} engine), {@code --verbose}
+ * (show the logs of coordkit and the engine clients, off by default),
  * {@code --list-fixtures}. Exit status: 0 if nothing failed, 1 if a rule failed, 2 for bad usage or an engine
  * the runner cannot run against.
  */
@@ -117,7 +118,7 @@ public final class TckRunner {
                         passOn.add(value);
                     }
                 }
-                case "--no-proxy", "--list-fixtures", "--verbose", "--trust-ttl" -> {
+                case "--no-proxy", "--list-fixtures", "--verbose", "--trust-ttl", "--keep" -> {
                     options.put(a, "true");
                     passOn.add(a);
                 }
@@ -154,6 +155,8 @@ public final class TckRunner {
         }
         Supplier<TckFixture> fixtures;
         String target;
+        WrittenNamespaces written = null;
+        TckFixture external = null;
         if (options.containsKey("--uri")) {
             Duration ttl;
             Duration bound;
@@ -175,11 +178,15 @@ public final class TckRunner {
                 return 2;
             }
             String chosen = uri;
-            fixtures = () -> new ExternalFixture("external", chosen, ttl, bound, proxy);
-            TckFixture shown = fixtures.get();
-            target = "external engine (" + shown + ")";
+            written = new WrittenNamespaces();
+            WrittenNamespaces record = written;
+            fixtures = () -> record.recording(new ExternalFixture("external", chosen, ttl, bound, proxy));
+            external = new ExternalFixture("external", chosen, ttl, bound, proxy);
+            target = "external engine (" + external + ")";
             out.println("The TCK writes on this engine under the namespaces " + TCK_NAMESPACE + "/... (one per "
-                    + "test) and " + PROBE_NAMESPACE + ": config keys, locks, registrations, candidacies.");
+                    + "test) and " + PROBE_NAMESPACE + ": config keys, locks, registrations, candidacies. "
+                    + (options.containsKey("--keep") ? "With --keep they stay there after the run."
+                    : "It removes them at the end (--keep leaves them)."));
         } else {
             String name = options.get("--fixture");
             Map<String, TckFixtureProvider> known = providers();
@@ -195,6 +202,9 @@ public final class TckRunner {
                 + (verbose ? "" : " (engine client logs off; --verbose shows them)"));
         List<Row> rows = execute(selected, out);
         printTable(rows, rulesOf(selected), out);
+        if (written != null && !options.containsKey("--keep")) {
+            written.removeAll(external, out);
+        }
         return exitStatus(rows);
     }
 
@@ -475,7 +485,7 @@ public final class TckRunner {
         }
         out.println("usage: java [JVM options] -jar coordkit-tck.jar (--uri URI | --fixture NAME) "
                 + "[--classpath PATHS [--jvm-arg ARG]...] [--ttl 3s] [--bound 3s] [--trust-ttl] [--no-proxy] "
-                + "[--suite NAME]... [--verbose] | --list-fixtures");
+                + "[--suite NAME]... [--keep] [--verbose] | --list-fixtures");
         return error == null ? 0 : 2;
     }
 }

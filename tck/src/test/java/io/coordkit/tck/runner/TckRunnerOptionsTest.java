@@ -60,6 +60,13 @@ class TckRunnerOptionsTest {
     }
 
     @Test
+    void onlyTheOutermostNamespacesAreRemoved() {
+        assertThat(WrittenNamespaces.outermost(java.util.Set.of("coordkit-tck/a-1", "coordkit-tck/a-1/config",
+                "coordkit-tck/a-10", "coordkit-tck-probe", "coordkit-tck/b-2/x/y", "coordkit-tck/b-2/x")))
+                .containsExactly("coordkit-tck-probe", "coordkit-tck/a-1", "coordkit-tck/a-10", "coordkit-tck/b-2/x");
+    }
+
+    @Test
     void theGrantedTtlIsReadFromTheHealthDetails() {
         Health zk = health("zxid 0x1, connections 2, nodes 5; session 0x1000039dfb70000, negotiated session "
                 + "timeout 4000 ms");
