@@ -20,7 +20,8 @@ import java.util.Optional;
                 "Example: coordctl create app/owner alice"})
 final class CreateCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "KEY", converter = NameArgs.Name.class, description = "The key")
+    @Parameters(index = "0", paramLabel = "KEY", 
+            converter = NameArgs.Name.class, description = "The key")
     String key;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE",

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
                 "          coordctl leader jobs/scheduler --observe --count 1"})
 final class LeaderCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "NAME", converter = NameArgs.Name.class, description = "The election's name")
+    @Parameters(index = "0", paramLabel = "NAME", 
+            converter = NameArgs.Name.class, description = "The election's name")
     String name;
 
     @Option(names = "--id", paramLabel = "ID",

@@ -46,7 +46,8 @@ final class LockCommand extends Subcommand {
     /** How long a terminated command may take to exit before it is killed. */
     private static final Duration TERMINATION_GRACE = Duration.ofSeconds(5);
 
-    @Parameters(index = "0", paramLabel = "NAME", converter = NameArgs.Name.class, description = "The lock's name, e.g. jobs/nightly")
+    @Parameters(index = "0", paramLabel = "NAME", 
+            converter = NameArgs.Name.class, description = "The lock's name, e.g. jobs/nightly")
     String name;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND",

@@ -18,7 +18,8 @@ import java.util.Map;
                 "Example: coordctl ls -l app"})
 final class LsCommand extends Subcommand {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX", defaultValue = "", converter = NameArgs.Prefix.class,
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX", defaultValue = "",
+            converter = NameArgs.Prefix.class,
             description = "Key prefix (default: the whole namespace)")
     String prefix;
 

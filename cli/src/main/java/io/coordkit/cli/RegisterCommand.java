@@ -22,7 +22,8 @@ import java.util.List;
                 "Example: coordctl register orders node-a 10.0.0.7:8080 --meta zone=eu-1"})
 final class RegisterCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", converter = NameArgs.Name.class, description = "The service's name, e.g. orders")
+    @Parameters(index = "0", paramLabel = "SERVICE", 
+            converter = NameArgs.Name.class, description = "The service's name, e.g. orders")
     String service;
 
     @Parameters(index = "1", paramLabel = "ID", description = "The instance id, one name segment")

@@ -21,7 +21,8 @@ import java.nio.file.Path;
                 "         coordctl set app/tls/cert --file cert.pem; gzip -c big.json | coordctl set app/big -"})
 final class SetCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "KEY", converter = NameArgs.Name.class, description = "The key")
+    @Parameters(index = "0", paramLabel = "KEY", 
+            converter = NameArgs.Name.class, description = "The key")
     String key;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE",

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
                 "Example: coordctl watch app --count 1 --timeout 30s"})
 final class WatchCommand extends Subcommand {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX", defaultValue = "", converter = NameArgs.Prefix.class,
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX", defaultValue = "",
+            converter = NameArgs.Prefix.class,
             description = "Key or prefix to watch (default: the whole namespace)")
     String prefix;
 
