@@ -45,6 +45,12 @@ public interface Coordinator extends AutoCloseable {
     /** @return leader elections */
     Elections elections();
 
+    /**
+     * @return what is on the engine: names in use in this namespace, the namespaces, removing a namespace (for
+     *         tools; not every backend offers it)
+     */
+    EngineAdmin admin();
+
     /** @return the current state of this coordinator's session */
     SessionState sessionState();
 

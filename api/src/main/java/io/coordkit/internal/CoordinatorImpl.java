@@ -4,6 +4,7 @@ import io.coordkit.Capability;
 import io.coordkit.CircuitBreakerOptions;
 import io.coordkit.Coordinator;
 import io.coordkit.DurationText;
+import io.coordkit.EngineAdmin;
 import io.coordkit.Health;
 import io.coordkit.RetryOptions;
 import io.coordkit.Subscription;
@@ -67,6 +68,7 @@ final class CoordinatorImpl implements Coordinator {
     private final LocksImpl locks;
     private final ConfigStoreImpl config;
     private final RegistryImpl registry;
+    private final EngineAdminImpl admin;
     private final ElectionsImpl elections;
 
     private CoordinatorImpl(ConnectionSpec spec, RetryOptions retry, CircuitBreakerOptions breaker) {
@@ -85,6 +87,7 @@ final class CoordinatorImpl implements Coordinator {
         this.locks = new LocksImpl(this);
         this.config = new ConfigStoreImpl(this);
         this.registry = new RegistryImpl(this);
+        this.admin = new EngineAdminImpl(this);
         this.elections = new ElectionsImpl(this);
     }
 
@@ -265,6 +268,11 @@ final class CoordinatorImpl implements Coordinator {
     public Elections elections() {
         ensureOpen();
         return elections;
+    }
+
+    @Override
+    public EngineAdmin admin() {
+        return admin;
     }
 
     @Override

@@ -47,6 +47,15 @@ public interface BackendSession extends AutoCloseable {
     CompletableFuture<EngineStatus> status();
 
     /**
+     * @return the listing of names and the removal of namespaces ({@link io.coordkit.EngineAdmin}), if this backend
+     *         offers them; empty by default, and {@code EngineAdmin} then throws
+     *         {@link UnsupportedOperationException}
+     */
+    default java.util.Optional<AdminBackend> admin() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Ends the session at once, so the engine drops everything bound to it. Called by the core after it has
      * released what it could; must not throw and must not wait longer than the operation timeout.
      */

@@ -3,6 +3,7 @@ package io.coordkit.zookeeper;
 import io.coordkit.BackendUnavailableException;
 import io.coordkit.Capability;
 import io.coordkit.Credentials;
+import io.coordkit.spi.AdminBackend;
 import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConfigBackend;
 import io.coordkit.spi.ConnectionSpec;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -75,6 +77,7 @@ final class ZkSession implements BackendSession {
     private final ZkLocks locks;
     private final ZkRegistry registry;
     private final ZkElections elections;
+    private final ZkAdmin admin;
     private volatile boolean closed;
 
     private ZkSession(ConnectionSpec spec, String connectString, SessionEvents events) {
@@ -112,6 +115,7 @@ final class ZkSession implements BackendSession {
         this.locks = new ZkLocks(this);
         this.registry = new ZkRegistry(this);
         this.elections = new ZkElections(this);
+        this.admin = new ZkAdmin(this, spec.namespace());
     }
 
     private static final AtomicInteger SESSIONS = new AtomicInteger();
@@ -218,6 +222,11 @@ final class ZkSession implements BackendSession {
     @Override
     public ElectionBackend elections() {
         return elections;
+    }
+
+    @Override
+    public Optional<AdminBackend> admin() {
+        return Optional.of(admin);
     }
 
     @Override

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -30,7 +31,6 @@ import java.util.concurrent.Callable;
  * exit code tells what happened (see {@link ExitCode}).
  */
 @Command(name = "coordctl",
-        mixinStandardHelpOptions = true,
         versionProvider = Coordctl.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
         subcommands = {
                 LsCommand.class, GetCommand.class, SetCommand.class, CreateCommand.class, DeleteCommand.class,
                 WatchCommand.class, LockCommand.class, LeaderCommand.class, RegisterCommand.class,
-                ServicesCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                ServicesCommand.class, NamesCommand.Locks.class, NamesCommand.Elections.class,
+                NamesCommand.Namespaces.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0   success",
@@ -65,6 +66,29 @@ public final class Coordctl implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean helpRequested;
+
+    @Option(names = "-V", versionHelp = true,
+            description = "Print coordctl's version and the schemes it can serve, and exit.")
+    boolean versionRequested;
+
+    /**
+     * {@code --version} alone prints coordctl's version (as {@code -V} does); {@code --version N} before the
+     * command is the expected version of {@code set} and {@code delete}, like their own {@code --version N}
+     * after the command (global options may come before or after the command name).
+     */
+    @Option(names = "--version", arity = "0..1", fallbackValue = "", paramLabel = "N",
+            description = "Alone: print coordctl's version. With N, before set or delete: the version for "
+                    + "compare-and-set, as after the command.")
+    String versionOption;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show the log of coordkit and of the engine's client on standard error: -v warnings "
+                    + "and errors, -vv also info, -vvv also debug (default: none; coordctl reports failures "
+                    + "itself, in one line)")
+    boolean[] verbose = new boolean[0];
+
     @Option(names = {"-u", "--uri"}, scope = ScopeType.INHERIT, paramLabel = "URI",
             defaultValue = "${env:" + URI_ENV + "}",
             description = "Backend URI (default: $" + URI_ENV + "), e.g. zookeeper://127.0.0.1:2181/myapp")
@@ -87,8 +111,10 @@ public final class Coordctl implements Callable<Integer> {
     Duration connectTimeout;
 
     private final boolean inheritChildIo;
+    private final InputStream in;
 
-    private Coordctl(boolean inheritChildIo) {
+    private Coordctl(InputStream in, boolean inheritChildIo) {
+        this.in = in;
         this.inheritChildIo = inheritChildIo;
     }
 
@@ -98,6 +124,7 @@ public final class Coordctl implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        configureLogging(verbosity(args));
         Charset cs = Charset.defaultCharset();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, cs), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, cs), true);
@@ -120,20 +147,115 @@ public final class Coordctl implements Callable<Integer> {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean inheritChildIo) {
-        CommandLine cl = new CommandLine(new Coordctl(inheritChildIo));
+        return commandLine(System.in, out, err, inheritChildIo);
+    }
+
+    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err, boolean inheritChildIo) {
+        CommandLine cl = new CommandLine(new Coordctl(in, inheritChildIo));
         cl.setOut(out);
         cl.setErr(err);
+        // "@name" is a value like any other (set k @alice stores "@alice"), not picocli's "read arguments from
+        // the file name"; values come from a file with set/create --file.
+        cl.setExpandAtFiles(false);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Coordctl::handleExecutionException);
+        cl.setExecutionStrategy(Coordctl::executeLast);
         cl.setParameterExceptionHandler(Coordctl::handleParameterException);
         return cl;
     }
 
-    /** Without a command: show the usage and fail as a usage error. */
+    /** Without a command: {@code --version} prints the version; otherwise show the usage, a usage error. */
     @Override
     public Integer call() {
+        if (versionOption != null) {
+            if (!versionOption.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--version " + versionOption
+                        + " needs a command: it is the expected version of set or delete");
+            }
+            spec.commandLine().printVersionHelp(spec.commandLine().getOut());
+            return ExitCode.OK;
+        }
         spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCode.USAGE;
+    }
+
+    /**
+     * The {@code --version N} given before the command, for {@code set} and {@code delete}.
+     *
+     * @param command the command that asks, for the error
+     * @return the version, or null if none was given before the command
+     * @throws CommandLine.ParameterException if {@code --version} came without a number, or not a number
+     */
+    Long versionBeforeCommand(CommandLine command) {
+        if (versionOption == null) {
+            return null;
+        }
+        if (versionOption.isEmpty()) {
+            throw new CommandLine.ParameterException(command, "--version before the command needs a number "
+                    + "(the expected version); coordctl's own version is printed by 'coordctl -V'");
+        }
+        try {
+            return Long.parseLong(versionOption);
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(command, "--version must be a whole number, was '"
+                    + versionOption + "'");
+        }
+    }
+
+    /**
+     * Refuses {@code --version N} before a command that has no such option.
+     *
+     * @param command the command
+     */
+    void refuseVersionBeforeCommand(CommandLine command) {
+        if (versionOption != null) {
+            throw new CommandLine.ParameterException(command, versionOption.isEmpty()
+                    ? "--version before a command: coordctl's own version is printed by 'coordctl -V' alone"
+                    : "--version " + versionOption + " is an option of set and delete only");
+        }
+    }
+
+    /** @return standard input, for values given as {@code -} */
+    InputStream in() {
+        return in;
+    }
+
+    /**
+     * @param args the command line
+     * @return how many {@code -v} were given before {@code --} ({@code -vv} counts 2)
+     */
+    static int verbosity(String[] args) {
+        int n = 0;
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("--verbose")) {
+                n++;
+            } else if (a.matches("-v+")) {
+                n += a.length() - 1;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Sets the log levels of slf4j-simple before its first use: by default nothing (coordctl reports failures
+     * itself, in one line), -v warnings, -vv info, -vvv debug. A level set with -D (JAVA_OPTS) is left as it is.
+     */
+    private static void configureLogging(int verbosity) {
+        String level = switch (Math.min(verbosity, 3)) {
+            case 0 -> "off";
+            case 1 -> "warn";
+            case 2 -> "info";
+            default -> "debug";
+        };
+        for (String key : new String[]{"org.slf4j.simpleLogger.defaultLogLevel",
+                "org.slf4j.simpleLogger.log.org.apache.zookeeper", "org.slf4j.simpleLogger.log.org.apache.curator"}) {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, level);
+            }
+        }
     }
 
     /** @return true if a child process run by {@code lock} should use this process's terminal directly */
@@ -188,9 +310,31 @@ public final class Coordctl implements Callable<Integer> {
         return b.connect();
     }
 
+    /** @return the operation timeout of the command line, else the URI's, else the default */
+    Duration effectiveOperationTimeout() {
+        if (operationTimeout != null) {
+            return operationTimeout;
+        }
+        return DurationText.parse(Coordinators.uriOptions(requireUri()).getOrDefault("operationTimeout", ""))
+                .orElse(DEFAULT_TIMEOUT);
+    }
+
     /** @return the session TTL given on the command line, or null */
     Duration sessionTtlOrNull() {
         return sessionTtl;
+    }
+
+    /** Runs the last command given, after refusing a {@code --version N} before a command that has none. */
+    private static int executeLast(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        if (last.commandSpec().userObject() instanceof Subcommand s && !s.acceptsVersionBeforeCommand()
+                && !last.isUsageHelpRequested()) {
+            s.root.refuseVersionBeforeCommand(last.commandSpec().commandLine());
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {

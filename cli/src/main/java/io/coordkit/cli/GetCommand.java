@@ -17,7 +17,8 @@ import java.util.Optional;
                 "Example: coordctl get app/db/url; coordctl get -s app/db/url"})
 final class GetCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "KEY", description = "The key, e.g. app/db/url")
+    @Parameters(index = "0", paramLabel = "KEY", 
+            converter = NameArgs.Name.class, description = "The key, e.g. app/db/url")
     String key;
 
     @Option(names = {"-s", "--stat"},

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
                 "          coordctl leader jobs/scheduler --observe --count 1"})
 final class LeaderCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The election's name")
+    @Parameters(index = "0", paramLabel = "NAME", 
+            converter = NameArgs.Name.class, description = "The election's name")
     String name;
 
     @Option(names = "--id", paramLabel = "ID",
@@ -82,7 +83,7 @@ final class LeaderCommand extends Subcommand {
         String candidateId = id != null ? id : "coordctl-" + ProcessHandle.current().pid();
         AtomicInteger reports = new AtomicInteger();
         AtomicBoolean lost = new AtomicBoolean();
-        try (Hold hold = new Hold(); Coordinator c = connect()) {
+        try (Hold hold = new Hold(err()); Coordinator c = hold.track(connect())) {
             Election election = c.elections().election(name);
             reportSessionChanges(c, observe ? "observation goes on in a new session"
                     : "the candidacy ended with it and is not renewed");
@@ -115,6 +116,7 @@ final class LeaderCommand extends Subcommand {
                         }
                     }
                 })) {
+                    hold.holding("the candidacy of " + candidateId + " in " + name);
                     emit("joined " + name + " as " + candidateId);
                     boolean stopped = hold.await(timeout);
                     if (lost.get()) {

@@ -15,9 +15,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +46,8 @@ final class LockCommand extends Subcommand {
     /** How long a terminated command may take to exit before it is killed. */
     private static final Duration TERMINATION_GRACE = Duration.ofSeconds(5);
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The lock's name, e.g. jobs/nightly")
+    @Parameters(index = "0", paramLabel = "NAME", 
+            converter = NameArgs.Name.class, description = "The lock's name, e.g. jobs/nightly")
     String name;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND",
@@ -67,7 +71,24 @@ final class LockCommand extends Subcommand {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (Hold hold = new Hold(); Coordinator c = connect()) {
+        // A command that cannot run is reported before the lock is taken (and a fencing token used up).
+        String program = command.get(0);
+        Optional<Path> found = Executables.find(program, System.getenv("PATH"));
+        if (found.isEmpty()) {
+            warn("cannot run " + program + ": command not found" + (program.contains("/") ? ""
+                    : " in PATH") + "; the lock was not taken");
+            return ExitCode.COMMAND_NOT_FOUND;
+        }
+        if (!Files.isExecutable(found.get()) || Files.isDirectory(found.get())) {
+            warn("cannot run " + program + ": " + found.get() + (Files.isDirectory(found.get())
+                    ? " is a directory" : " is not executable") + "; the lock was not taken");
+            return ExitCode.COMMAND_NOT_EXECUTABLE;
+        }
+        return acquireAndRun();
+    }
+
+    private int acquireAndRun() throws InterruptedException {
+        try (Hold hold = new Hold(err()); Coordinator c = hold.track(connect())) {
             reportSessionChanges(c, "the lock is lost with it");
             CompletableFuture<LockLease> attempt = c.locks().lock(name).acquireAsync(wait);
             try {
@@ -90,6 +111,7 @@ final class LockCommand extends Subcommand {
                 }
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
+            hold.holding("lock '" + name + "' (token " + lease.fencingToken() + ")");
             try (lease) {
                 return runHolding(lease, hold);
             }
@@ -107,9 +129,12 @@ final class LockCommand extends Subcommand {
             pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
         }
         Process process;
+        hold.localCleanupStarts(); // a signal from here on waits until the command has ended
         try {
             process = pb.start();
         } catch (IOException e) {
+            hold.localCleanupDone();
+            // checked before the lock was taken; it changed since (deleted, chmod)
             warn("cannot run " + command.get(0) + ": " + e.getMessage());
             return e.getMessage() != null && e.getMessage().contains("error=2,")
                     ? ExitCode.COMMAND_NOT_FOUND : ExitCode.COMMAND_NOT_EXECUTABLE;
@@ -143,6 +168,7 @@ final class LockCommand extends Subcommand {
         for (Thread t : pumps) {
             t.join();
         }
+        hold.localCleanupDone();
         return lost.get() ? ExitCode.ERROR : code;
     }
 

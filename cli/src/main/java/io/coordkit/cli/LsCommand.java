@@ -19,6 +19,7 @@ import java.util.Map;
 final class LsCommand extends Subcommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX", defaultValue = "",
+            converter = NameArgs.Prefix.class,
             description = "Key prefix (default: the whole namespace)")
     String prefix;
 

@@ -22,7 +22,8 @@ import java.util.List;
                 "Example: coordctl register orders node-a 10.0.0.7:8080 --meta zone=eu-1"})
 final class RegisterCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name, e.g. orders")
+    @Parameters(index = "0", paramLabel = "SERVICE", 
+            converter = NameArgs.Name.class, description = "The service's name, e.g. orders")
     String service;
 
     @Parameters(index = "1", paramLabel = "ID", description = "The instance id, one name segment")
@@ -49,10 +50,11 @@ final class RegisterCommand extends Subcommand {
     @Override
     public Integer call() throws InterruptedException {
         ServiceInstance instance = new ServiceInstance(id, address, Metadata.parse(meta, spec.commandLine()));
-        try (Hold hold = new Hold(); Coordinator c = connect()) {
+        try (Hold hold = new Hold(err()); Coordinator c = hold.track(connect())) {
             reportSessionChanges(c, "the instance is registered again in the new session");
             try (Registration r = c.registry().register(service, instance)) {
                 String m = Text.metadata(r.instance().metadata());
+                hold.holding("the registration of " + id + " in " + service);
                 emit("registered " + service + " " + id + " " + address + (m.isEmpty() ? "" : " " + m));
                 hold.await(timeout);
             }

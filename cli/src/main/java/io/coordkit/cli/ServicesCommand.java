@@ -6,29 +6,37 @@ import io.coordkit.registry.ServiceInstance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code services service}: lists the live instances of a service. */
+/** {@code services [service]}: lists the services in use, or the live instances of one. */
 @Command(name = "services",
-        header = "List the live instances of a service.",
+        header = "List the services, or the live instances of one.",
         sortOptions = false,
-        description = {"List the live instances of SERVICE, sorted by id, one 'ID ADDRESS [K=V...]' line each "
-                + "(nothing if it has none).",
-                "Example: coordctl services orders"})
+        description = {"Without SERVICE: list the services of the namespace that have a live instance, sorted, one "
+                + "per line. With SERVICE: list its live instances, sorted by id, one 'ID ADDRESS [K=V...]' line "
+                + "each (nothing if it has none).",
+                "Example: coordctl services; coordctl services orders"})
 final class ServicesCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE", converter = NameArgs.Name.class,
+            description = "The service's name")
     String service;
 
     @Override
     void validate() {
-        Arguments.name("service", service);
+        if (service != null) {
+            Arguments.name("service", service);
+        }
     }
 
     @Override
     public Integer call() {
         try (Coordinator c = connect()) {
-            for (ServiceInstance i : c.registry().instances(service)) {
-                String m = Text.metadata(i.metadata());
-                out().println(i.id() + " " + i.address() + (m.isEmpty() ? "" : " " + m));
+            if (service == null) {
+                c.admin().services().forEach(out()::println);
+            } else {
+                for (ServiceInstance i : c.registry().instances(service)) {
+                    String m = Text.metadata(i.metadata());
+                    out().println(i.id() + " " + i.address() + (m.isEmpty() ? "" : " " + m));
+                }
             }
             out().flush();
             return ExitCode.OK;

@@ -43,6 +43,14 @@ abstract class Subcommand implements Callable<Integer> {
     void validate() {
     }
 
+    /**
+     * @return true for the commands that take {@code --version N} (set, delete), which may then come before the
+     *         command name like the global options
+     */
+    boolean acceptsVersionBeforeCommand() {
+        return false;
+    }
+
     /** @return a coordinator connected with the global options, after {@link #validate()} passed */
     final Coordinator connect() {
         validate();

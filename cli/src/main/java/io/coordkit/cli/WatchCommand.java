@@ -12,6 +12,10 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code watch prefix}: streams config events. */
@@ -30,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WatchCommand extends Subcommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PREFIX", defaultValue = "",
+            converter = NameArgs.Prefix.class,
             description = "Key or prefix to watch (default: the whole namespace)")
     String prefix;
 
@@ -52,23 +57,46 @@ final class WatchCommand extends Subcommand {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, was " + count);
         }
         AtomicInteger changes = new AtomicInteger();
-        try (Hold hold = new Hold(); Coordinator c = connect()) {
+        CompletableFuture<Void> firstSnapshot = new CompletableFuture<>();
+        try (Hold hold = new Hold(err()); Coordinator c = hold.track(connect())) {
             reportSessionChanges(c, "the watch goes on in a new session and starts with a RESYNC");
             Subscription watch = c.config().watch(prefix, event -> {
                 if (count != null && changes.get() >= count) {
                     return;
                 }
                 print(event);
+                if (event.type() == ConfigEvent.Type.RESYNC) {
+                    firstSnapshot.complete(null);
+                }
                 if (event.type() != ConfigEvent.Type.RESYNC && count != null
                         && changes.incrementAndGet() >= count) {
                     hold.stop();
                 }
             });
             try (watch) {
+                checkTheWatchStarts(c, firstSnapshot, hold);
                 hold.await(timeout);
             }
         }
         return count != null && changes.get() < count ? ExitCode.NOT_MET : ExitCode.OK;
+    }
+
+    /**
+     * A watch whose first snapshot fails keeps trying (the backend retries it); the reason is not the watch's
+     * to tell. If no snapshot came within the operation timeout, a plain list of the prefix finds out why (for
+     * example: not authorized), and fails the command with that error, in one line.
+     */
+    private void checkTheWatchStarts(Coordinator c, CompletableFuture<Void> firstSnapshot, Hold hold)
+            throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(firstSnapshot, hold.stopped())
+                    .get(root.effectiveOperationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            c.config().list(prefix); // throws what keeps the snapshot from being taken
+            warn("watch on " + (prefix.isEmpty() ? "/" : prefix) + ": no snapshot yet; still waiting for it");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("never completes exceptionally", e);
+        }
     }
 
     private void print(ConfigEvent event) {

@@ -68,6 +68,19 @@ final class Cli {
     }
 
     /**
+     * @param stdin what the command reads from standard input
+     * @param args  the command line
+     * @return the finished run
+     */
+    static Result runWithInput(byte[] stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Coordctl.commandLine(new java.io.ByteArrayInputStream(stdin), new PrintWriter(out, true),
+                new PrintWriter(err, true), false).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /**
      * @param args the command line
      * @return the run, started in the background
      */

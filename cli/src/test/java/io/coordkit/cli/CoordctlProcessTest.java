@@ -95,6 +95,101 @@ class CoordctlProcessTest {
         assertThat(kill.waitFor()).as("kill -" + signal).isZero();
     }
 
+    /** @return its standard error once it exited, after checking that it exited with {@code code} */
+    private static String exits(Run run, int code) throws InterruptedException {
+        assertThat(run.process().waitFor(60, TimeUnit.SECONDS)).as("coordctl exits; " + run.err()).isTrue();
+        await().atMost(WAIT).until(() -> !run.process().isAlive());
+        assertThat(run.process().exitValue()).as(run.err().toString()).isEqualTo(code);
+        return run.err().toString();
+    }
+
+    private static void assertOneLine(String err) {
+        assertThat(err.lines().toList()).as("standard error is one line, without log lines or stack traces: "
+                + err).hasSize(1);
+        assertThat(err).startsWith("coordctl: ").doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void wrongCredentialsAreOneLineWithExitCode5() throws Exception {
+        String base = "127.0.0.1:" + zk.port() + "/proc-secured";
+        try (Coordinator owner = Coordinators.connect("zookeeper://alice:secret@" + base)) {
+            owner.config().put("k", "v".getBytes(StandardCharsets.UTF_8)); // the namespace is alice's now
+        }
+        String wrong = "zookeeper://mallory:guess@" + base;
+        for (List<String> command : List.of(List.of("get", "k"), List.of("lock", "l", "--", "true"),
+                List.of("leader", "e", "--timeout", "1s"), List.of("register", "s", "i", "127.0.0.1:9"),
+                List.of("watch", "--timeout", "20s"))) {
+            List<String> args = new ArrayList<>(List.of("--uri", wrong));
+            args.addAll(command);
+            Run run = coordctl(args.toArray(String[]::new));
+            String err = exits(run, ExitCode.ERROR);
+            assertOneLine(err);
+            assertThat(err).as(command.toString()).contains("not authorized");
+        }
+    }
+
+    @Test
+    void unreachableBackendIsOneLineUnlessVerbose() throws Exception {
+        String closed = "zookeeper://127.0.0.1:" + closedPort() + "/x";
+        String err = exits(coordctl("--uri", closed, "--op-timeout", "1s", "get", "k"), ExitCode.UNAVAILABLE);
+        assertOneLine(err);
+        assertThat(err).startsWith("coordctl: backend unavailable");
+
+        // -v shows the engine client's warnings and errors (ZooKeeper's client logs each refused connection)
+        String verbose = exits(coordctl("-v", "--uri", closed, "--op-timeout", "1s", "get", "k"),
+                ExitCode.UNAVAILABLE);
+        assertThat(verbose.lines().count()).as(verbose).isGreaterThan(1);
+        assertThat(verbose).contains("org.apache.zookeeper");
+    }
+
+    @Test
+    void interruptWhileConnectingExitsWithoutWaitingForTheConnectTimeout() throws Exception {
+        String closed = "zookeeper://127.0.0.1:" + closedPort() + "/x";
+        // -vv shows ZooKeeper's client trying to connect, so the signal comes while coordctl connects
+        Run run = coordctl("-vv", "--uri", closed, "--connect-timeout", "10m", "lock", "l", "--", "true");
+        await().atMost(WAIT).until(() -> run.err().toString().contains("Opening socket connection"));
+        signal(run.process(), "INT");
+        // well within the 10 minutes it would wait for a session otherwise
+        exits(run, 128 + 2);
+    }
+
+    @Test
+    void interruptWhileTheBackendIsDownExitsAtOnceAndEndsTheCommand() throws Exception {
+        EmbeddedZooKeeper own = new EmbeddedZooKeeper().start();
+        try {
+            String uri = own.uri("proc-down");
+            // a 10 minute operation timeout: releasing the lock on a dead server would otherwise wait that long
+            Run lock = coordctl("--uri", uri, "--op-timeout", "10m", "--ttl", "30s", "lock", "jobs/l", "--", "sh",
+                    "-c", "sleep 300");
+            await().atMost(WAIT).until(() -> lock.err().toString().contains("fencing token"));
+            await().atMost(WAIT).until(() -> lock.process().descendants().findAny().isPresent());
+            List<ProcessHandle> command = lock.process().descendants().toList();
+            Run leader = coordctl("--uri", uri, "--op-timeout", "10m", "--ttl", "30s", "leader", "e", "--id", "c1");
+            await().atMost(WAIT).until(() -> leader.out().toString().contains("elected c1"));
+
+            own.close();
+            await().atMost(WAIT).until(() -> lock.err().toString().contains("session SUSPENDED"));
+            await().atMost(WAIT).until(() -> leader.err().toString().contains("session SUSPENDED"));
+            signal(lock.process(), "INT");
+            signal(leader.process(), "INT");
+            String err = exits(lock, 128 + 2);
+            assertThat(err).contains("lock 'jobs/l' (token", "is left to the engine").doesNotContain("Exception");
+            for (ProcessHandle h : command) {
+                assertThat(h.onExit()).as("the command's process " + h.pid()).succeedsWithin(WAIT);
+            }
+            assertThat(exits(leader, 128 + 2)).contains("the candidacy of c1 in e is left to the engine")
+                    .doesNotContain("Exception", "retry");
+        } finally {
+            own.close();
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void terminationDeregistersAtOnceInsteadOfWaitingForTheSessionTtl() throws Exception {
         String uri = zk.uri("proc-register");

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -138,7 +141,7 @@ class CoordctlTest {
 
     @Test
     void invalidKeyIsAUsageError() {
-        for (String key : new String[]{"bad key", "a//b", "/lead", "a/../b"}) {
+        for (String key : new String[]{"bad key", "a//b", "//lead", "lead/", "a/../b"}) {
             Cli.Result r = cli("get", key);
             assertThat(r.code()).as(key + ": " + r).isEqualTo(ExitCode.USAGE);
             assertThat(r.err()).as(key).startsWith("coordctl: ").contains("NAM-1");
@@ -154,8 +157,8 @@ class CoordctlTest {
         // nothing listens there: a command that connected first would end with exit 3, not 2
         String closed = "zookeeper://127.0.0.1:" + port + "/x";
         String[][] commands = {
-                {"get", "bad key"}, {"set", "a//b", "v"}, {"create", "/a", "v"}, {"delete", "a/../b"},
-                {"ls", "a/"}, {"watch", "a//b"}, {"lock", "bad~", "--", "true"}, {"services", "s//x"},
+                {"get", "bad key"}, {"set", "a//b", "v"}, {"create", "a/", "v"}, {"delete", "a/../b"},
+                {"ls", "a//"}, {"watch", "a//b"}, {"lock", "bad~", "--", "true"}, {"services", "s//x"},
                 {"register", "orders", "bad/id", "127.0.0.1:1"}, {"leader", "e", "--id", "bad/id"}};
         for (String[] command : commands) {
             String[] args = new String[command.length + 2];
@@ -277,10 +280,159 @@ class CoordctlTest {
     }
 
     @Test
-    void lockOfAMissingCommandExits127() {
+    void lockOfAMissingCommandExits127WithoutTakingTheLock() throws IOException {
         Cli.Result r = cli("lock", "jobs/x", "--", "/nonexistent/coordctl-test-command");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.COMMAND_NOT_FOUND);
-        assertThat(r.err()).contains("cannot run");
+        assertThat(r.err()).contains("cannot run", "the lock was not taken").doesNotContain("acquired");
+
+        r = cli("lock", "jobs/x", "--", "coordctl-no-such-command-in-path");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.COMMAND_NOT_FOUND);
+        assertThat(r.err()).contains("command not found in PATH").doesNotContain("acquired");
+
+        Path notExecutable = Files.createTempFile("coordctl-test", ".sh");
+        try {
+            r = cli("lock", "jobs/x", "--", notExecutable.toString());
+            assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.COMMAND_NOT_EXECUTABLE);
+            assertThat(r.err()).contains("is not executable").doesNotContain("acquired");
+        } finally {
+            Files.delete(notExecutable);
+        }
+        // the lock was never asked for: nothing waits on it and it is free
+        try (Coordinator c = Coordinators.connect(uri);
+             LockLease lease = c.locks().lock("jobs/x").acquire(Duration.ZERO)) {
+            assertThat(lease.isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void versionBeforeTheCommandIsTheCompareAndSetVersionOfSetAndDelete() {
+        assertThat(cli("set", "app/v", "a").code()).isEqualTo(ExitCode.OK);
+        long v = number(cli("get", "-s", "app/v").out().lines().filter(l -> l.startsWith("version="))
+                .findFirst().orElseThrow().substring("version=".length()));
+
+        Cli.Result stale = cli("--version", Long.toString(v + 1), "set", "app/v", "b");
+        assertThat(stale.code()).as(stale.toString()).isEqualTo(ExitCode.CONFLICT);
+        Cli.Result cas = cli("--version", Long.toString(v), "set", "app/v", "b");
+        assertThat(cas.code()).as(cas.toString()).isEqualTo(ExitCode.OK);
+        assertThat(cli("get", "app/v").out()).isEqualTo("b\n");
+
+        Cli.Result twice = cli("--version", "1", "set", "app/v", "c", "--version", "2");
+        assertThat(twice.code()).as(twice.toString()).isEqualTo(ExitCode.USAGE);
+        Cli.Result noNumber = cli("--version", "set", "app/v", "c");
+        assertThat(noNumber.code()).as(noNumber.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(noNumber.err()).contains("coordctl -V");
+        Cli.Result elsewhere = cli("--version", "3", "get", "app/v");
+        assertThat(elsewhere.code()).as(elsewhere.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(elsewhere.err()).contains("option of set and delete");
+
+        long now = number(cli("get", "-s", "app/v").out().lines().filter(l -> l.startsWith("version="))
+                .findFirst().orElseThrow().substring("version=".length()));
+        Cli.Result delete = cli("--version", Long.toString(now), "delete", "app/v");
+        assertThat(delete.code()).as(delete.toString()).isEqualTo(ExitCode.OK);
+        assertThat(cli("get", "app/v").code()).isEqualTo(ExitCode.NOT_MET);
+    }
+
+    @Test
+    void valuesComeFromAFileOrStandardInputUpTo512KiB() throws IOException {
+        byte[] big = new byte[512 * 1024];
+        new java.util.Random(7).nextBytes(big);
+        Path file = Files.createTempFile("coordctl-value", ".bin");
+        try {
+            Files.write(file, big);
+            Cli.Result set = cli("set", "app/big", "--file", file.toString());
+            assertThat(set.code()).as(set.toString()).isEqualTo(ExitCode.OK);
+            try (Coordinator c = Coordinators.connect(uri)) {
+                assertThat(c.config().get("app/big").orElseThrow().value()).isEqualTo(big);
+            }
+            Files.write(file, java.util.Arrays.copyOf(big, big.length + 1));
+            Cli.Result tooBig = cli("create", "app/bigger", "-f", file.toString());
+            assertThat(tooBig.code()).as(tooBig.toString()).isEqualTo(ExitCode.USAGE);
+            assertThat(tooBig.err()).contains(file.toString(), "524289", "NAM-3");
+        } finally {
+            Files.delete(file);
+        }
+        Cli.Result missing = cli("set", "app/x", "--file", "/nonexistent/coordctl-value");
+        assertThat(missing.code()).as(missing.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(missing.err()).contains("no such file");
+        Cli.Result both = cli("set", "app/x", "v", "--file", "/nonexistent/coordctl-value");
+        assertThat(both.code()).as(both.toString()).isEqualTo(ExitCode.USAGE);
+
+        String[] all = {"--uri", uri, "set", "app/stdin", "-"};
+        Cli.Result fromStdin = Cli.runWithInput("line 1\nline 2\n".getBytes(StandardCharsets.UTF_8), all);
+        assertThat(fromStdin.code()).as(fromStdin.toString()).isEqualTo(ExitCode.OK);
+        assertThat(cli("get", "app/stdin").out()).isEqualTo("line 1\nline 2\n\n");
+        Cli.Result stdinTooBig = Cli.runWithInput(new byte[512 * 1024 + 1], "--uri", uri, "create", "app/s2", "-");
+        assertThat(stdinTooBig.code()).as(stdinTooBig.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(stdinTooBig.err()).contains("standard input", "NAM-3");
+    }
+
+    @Test
+    void aLeadingSlashIsTheNamespacesRoot() {
+        assertThat(cli("set", "/app/mode", "normal").code()).isEqualTo(ExitCode.OK);
+        assertThat(cli("get", "app/mode").out()).isEqualTo("normal\n");
+        assertThat(cli("get", "/app/mode").out()).isEqualTo("normal\n");
+        assertThat(cli("ls", "/").out()).isEqualTo("app/mode\n");
+        assertThat(cli("ls", "/app/").out()).isEqualTo("app/mode\n");
+        Cli.Result twice = cli("get", "//app/mode");
+        assertThat(twice.code()).as(twice.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(twice.err()).contains("NAM-1");
+    }
+
+    @Test
+    void discoveryListsServicesLocksElectionsAndNamespaces() throws Exception {
+        assertThat(cli("services").out()).isEmpty();
+        Path release = Files.createTempDirectory("coordctl-test").resolve("release");
+        Cli.Running reg = cliAsync("register", "orders/eu", "n-1", "127.0.0.1:9", "--timeout", "10s");
+        Cli.Running lock = cliAsync("lock", "/jobs/nightly", "--", "sh", "-c",
+                "while [ ! -f '" + release + "' ]; do sleep 0.1; done");
+        Cli.Running leader = cliAsync("leader", "billing", "--id", "c-1", "--timeout", "10s");
+        try {
+            await().atMost(WAIT).until(() -> reg.out().contains("registered"));
+            await().atMost(WAIT).until(() -> lock.err().contains("fencing token"));
+            await().atMost(WAIT).until(() -> leader.out().contains("elected c-1"));
+            assertThat(cli("services").out()).isEqualTo("orders/eu\n");
+            assertThat(cli("services", "/orders/eu").out()).isEqualTo("n-1 127.0.0.1:9\n");
+            assertThat(cli("locks").out()).isEqualTo("jobs/nightly\n");
+            assertThat(cli("elections").out()).isEqualTo("billing\n");
+            assertThat(cli("elections", "-l").out()).matches("billing leader c-1 term \\d+\n");
+            String namespace = uri.substring(uri.lastIndexOf('/') + 1);
+            assertThat(cli("namespaces").out().lines()).contains(namespace);
+        } finally {
+            Files.createFile(release);
+            for (Cli.Running r : new Cli.Running[]{reg, lock, leader}) {
+                assertThat(r.result().code()).as(r.result().toString()).isEqualTo(ExitCode.OK);
+            }
+        }
+        assertThat(cli("locks").out()).isEmpty();
+    }
+
+    @Test
+    void recursiveDeleteRemovesEveryKeyUnderThePrefix() {
+        for (String k : new String[]{"app/a", "app/b/c", "appx", "other"}) {
+            assertThat(cli("set", k, "v").code()).isEqualTo(ExitCode.OK);
+        }
+        Cli.Result rm = cli("rm", "-r", "/app");
+        assertThat(rm.code()).as(rm.toString()).isEqualTo(ExitCode.OK);
+        assertThat(rm.out()).isEqualTo("app/a\napp/b/c\n");
+        assertThat(cli("ls").out()).isEqualTo("appx\nother\n");
+        Cli.Result again = cli("delete", "-r", "app");
+        assertThat(again.code()).as(again.toString()).isEqualTo(ExitCode.NOT_MET);
+        Cli.Result withVersion = cli("delete", "-r", "--version", "1", "app");
+        assertThat(withVersion.code()).as(withVersion.toString()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void anAtSignIsTakenLiterally() throws IOException {
+        // picocli would otherwise read the arguments from the file named after the @
+        Path file = Files.createTempFile("coordctl-at", ".txt");
+        try {
+            Files.writeString(file, "from the file");
+            Cli.Result set = cli("set", "app/at", "@" + file);
+            assertThat(set.code()).as(set.toString()).isEqualTo(ExitCode.OK);
+            assertThat(cli("get", "app/at").out()).isEqualTo("@" + file + "\n");
+        } finally {
+            Files.delete(file);
+        }
     }
 
     @Test

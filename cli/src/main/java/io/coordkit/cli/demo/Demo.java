@@ -89,11 +89,18 @@ public final class Demo {
             } else {
                 where = "the backend at " + target.replaceFirst("(://[^:@/]*):[^@/]*@", "$1:***@");
             }
-            Settings settings = new Settings(target, sessionTtl,
-                    "demo-" + Long.toString(System.currentTimeMillis(), 36));
+            String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36);
+            Settings settings;
             try (Coordinator probe = Coordinators.builder(target).sessionTtl(sessionTtl).connect()) {
+                // The engine may grant another TTL than asked (ZooKeeper: at least 2 x tickTime); the demo's
+                // sessions then ask for the granted one, and its expectations are computed from it.
+                Duration ttl = probe.sessionTtl();
+                settings = new Settings(target, ttl, runId);
+                String shown = ttl.equals(sessionTtl) ? Stage.seconds(ttl)
+                        : Stage.seconds(ttl) + " (granted by the engine when asked for " + Stage.seconds(sessionTtl)
+                        + ")";
                 out.printf("coordctl demo on %s (%s backend), session TTL %s, names under %s/%n", where,
-                        probe.scheme(), Stage.seconds(sessionTtl), settings.runId());
+                        probe.scheme(), shown, settings.runId());
             }
             out.flush();
             return playAll(settings, processes, start);
