@@ -95,6 +95,10 @@ final class Errors {
         if (code == null) {
             return new CoordinationException(what + " failed: " + c, c);
         }
+        if ((code == Status.Code.UNKNOWN || code == Status.Code.INTERNAL) && isTransportFailure(c)) {
+            // a connection that broke under the call (gRPC reports "channel closed" as UNKNOWN)
+            return new BackendUnavailableException(what + ": connection to etcd lost: " + message(c), c);
+        }
         return switch (code) {
             case DEADLINE_EXCEEDED -> new CoordinationTimeoutException(what + ": no answer within the operation "
                     + "timeout of " + limit + " (SPI-3)", c);
@@ -104,6 +108,23 @@ final class Errors {
                     + message(c) + "); check the credentials of the URI", c);
             default -> new CoordinationException(what + " failed: " + code + " " + message(c), c);
         };
+    }
+
+    private static boolean isTransportFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException) {
+                return true;
+            }
+            String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("channel closed") || m.contains("connection closed") || m.contains("connection reset")
+                    || m.contains("rst_stream") || m.contains("goaway")) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static String message(Throwable t) {

@@ -5,7 +5,6 @@ import io.coordkit.Capability;
 import io.coordkit.CoordinationException;
 import io.coordkit.Credentials;
 import io.coordkit.Health;
-import io.coordkit.SessionLostException;
 import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.ElectionBackend;
@@ -124,6 +123,8 @@ final class EtcdSession implements BackendSession {
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(3))
                 .maxInboundMessageSize(256 * 1024 * 1024)
+                // etcd's require-leader: a member without a leader fails a call at once instead of holding it
+                .header("hasleader", "true")
                 .interceptor(new Deadlines(spec.operationTimeout(), keepAliveTimeout(spec)));
         if (spec.credentials().isPresent()) {
             Credentials c = spec.credentials().get();
@@ -338,12 +339,14 @@ final class EtcdSession implements BackendSession {
 
     /**
      * @return the current session lease
-     * @throws SessionLostException if there is none now (lost, and no new one yet)
+     * @throws BackendUnavailableException if there is none now: the last was lost and etcd has not granted a new
+     *                                     one yet (the keeper asks every 500 ms)
      */
     long lease() {
         long id = keeper.leaseId();
         if (id == 0) {
-            throw new SessionLostException("the etcd session of " + spec.uri() + " is lost; a new one is being opened");
+            throw new BackendUnavailableException("no etcd session at " + spec.uri() + " now: the last one was lost "
+                    + "and etcd has not granted a new one yet");
         }
         return id;
     }

@@ -117,8 +117,7 @@ final class LeaseKeeper {
             }
             long sent = System.nanoTime();
             try {
-                LeaseGrantResponse r = session.client().getLeaseClient().grant(requestTtlSeconds)
-                        .get(left, TimeUnit.NANOSECONDS);
+                LeaseGrantResponse r = grant().get(left, TimeUnit.NANOSECONDS);
                 granted(r, sent);
                 scheduleRound(intervalMs());
                 return;
@@ -143,6 +142,15 @@ final class LeaseKeeper {
         }
         throw new BackendUnavailableException("could not open an etcd session at " + uri + " within the connect "
                 + "timeout of " + timeout + (last == null ? "" : ": " + Errors.unwrap(last)), last);
+    }
+
+    /**
+     * One grant with the keep-alive timeout as deadline (shorter than the operation timeout): a grant sent to a
+     * follower just before its leader died hangs until its deadline, and a grant is safe to send again (a lease
+     * granted without an answer binds nothing and expires after its TTL).
+     */
+    private CompletableFuture<LeaseGrantResponse> grant() {
+        return session.client().getLeaseClient().grant(requestTtlSeconds, keepAliveTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
     private void granted(LeaseGrantResponse r, long sentNanos) {
@@ -321,7 +329,7 @@ final class LeaseKeeper {
                 : session.client().getLeaseClient().revoke(old).handle((r, t) -> null);
         revoked.thenCompose(v -> {
             long sent = System.nanoTime();
-            return session.client().getLeaseClient().grant(requestTtlSeconds).thenApply(r -> new Object[]{r, sent});
+            return grant().thenApply(r -> new Object[]{r, sent});
         }).whenCompleteAsync((pair, t) -> {
             if (closed) {
                 if (pair != null) {

@@ -81,12 +81,17 @@ public final class EtcdCluster extends LocalProcessCluster {
                 "--advertise-client-urls", client,
                 "--listen-peer-urls", peer,
                 "--initial-advertise-peer-urls", peer,
-                "--initial-cluster-token", "coordkit-tck-" + node.dataDirectory().getFileName(),
+                "--initial-cluster-token", clusterToken(),
                 "--initial-cluster", initial.toString(),
                 "--initial-cluster-state", firstStart ? "new" : "existing",
                 "--logger", "zap",
                 "--log-level", "warn"));
         return LocalProcess.builder(node.name()).command(cmd);
+    }
+
+    /** @return one token for all members of this cluster, and none other (members of other clusters refuse) */
+    private String clusterToken() {
+        return "coordkit-tck-" + localNodes().get(0).dataDirectory().getFileName();
     }
 
     @Override
