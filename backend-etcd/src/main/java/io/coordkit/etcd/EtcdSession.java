@@ -75,7 +75,6 @@ final class EtcdSession implements BackendSession {
             Capability.WATCH_EVERY_VERSION,
             Capability.WATCH_REPLAY,
             Capability.LINEARIZABLE_CONFIG,
-            Capability.SESSION_SURVIVES_LEADER_FAILOVER,
             Capability.DURABLE_ACROSS_FAILOVER,
             Capability.REPORTS_ENGINE_LEADER));
 
@@ -87,6 +86,8 @@ final class EtcdSession implements BackendSession {
     private final Vertx vertx;
     private final Client client;
     private final List<MemberChannel> members = new ArrayList<>();
+    private final ManagedChannel jetcdChannel;
+    private final java.util.concurrent.atomic.AtomicLong lastReconnectNanos = new java.util.concurrent.atomic.AtomicLong();
     private final SessionStates states;
     private final LeaseKeeper keeper;
     private final EtcdKv kv;
@@ -94,6 +95,7 @@ final class EtcdSession implements BackendSession {
     private final EtcdRegistry registry;
     private final EtcdElections elections;
     private volatile boolean closed;
+    private volatile Set<Capability> capabilities = CAPABILITIES;
 
     private EtcdSession(ConnectionSpec spec, SessionEvents events) {
         this.spec = spec;
@@ -132,6 +134,7 @@ final class EtcdSession implements BackendSession {
                     .password(ByteSequence.from(c.password(), StandardCharsets.UTF_8));
         }
         this.client = builder.build();
+        this.jetcdChannel = channelOf(client);
         for (Endpoint e : spec.endpoints()) {
             members.add(new MemberChannel(e.toHostPort(EtcdProvider.DEFAULT_PORT),
                     VertxChannelBuilder.forAddress(vertx, e.host(), e.port() < 0 ? EtcdProvider.DEFAULT_PORT : e.port())
@@ -175,6 +178,7 @@ final class EtcdSession implements BackendSession {
             }
             throw new BackendUnavailableException("could not open an etcd session at " + spec.uri() + ": " + e, e);
         }
+        session.capabilities = session.claims();
         LOG.info("{}: session lease 0x{} open, {} (namespace {})", spec.uri(), Long.toHexString(session.keeper.leaseId()),
                 session.keeper.ttlDescription(), spec.namespace());
         return session;
@@ -182,7 +186,57 @@ final class EtcdSession implements BackendSession {
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        return capabilities;
+    }
+
+    /**
+     * SESSION_SURVIVES_LEADER_FAILOVER is claimed only when every member that answers runs an etcd that no longer
+     * lets a resumed old leader revoke leases (etcd #15247, fixed by #16822 and its 3.4/3.5 backports): with an
+     * older etcd, a leader frozen longer than the TTL can, when it resumes, revoke every lease that expired in its
+     * stale view, although the clients kept them alive through the new leader. This backend's keep-alives survive
+     * the freeze; the engine then revokes the lease, and the session is reported LOST. The cut-offs (3.4.30,
+     * 3.5.13, 3.6.0) are releases made after the fix was merged.
+     */
+    private Set<Capability> claims() {
+        List<String> versions = new ArrayList<>();
+        try {
+            for (Health.Member m : status().get(spec.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).members()) {
+                if (m.reachable()) {
+                    versions.add(m.version());
+                }
+            }
+        } catch (Exception e) {
+            LOG.info("{}: could not read the etcd version ({}); SESSION_SURVIVES_LEADER_FAILOVER not claimed",
+                    spec.uri(), e.toString());
+            return CAPABILITIES;
+        }
+        if (versions.isEmpty() || !versions.stream().allMatch(EtcdSession::revokesOnlyAsLeader)) {
+            LOG.info("{}: etcd {} may let a resumed old leader revoke live leases (etcd #15247); "
+                    + "SESSION_SURVIVES_LEADER_FAILOVER not claimed", spec.uri(), versions);
+            return CAPABILITIES;
+        }
+        EnumSet<Capability> all = EnumSet.copyOf(CAPABILITIES);
+        all.add(Capability.SESSION_SURVIVES_LEADER_FAILOVER);
+        return Set.copyOf(all);
+    }
+
+    /**
+     * @param version an etcd server version, for example {@code 3.4.23}
+     * @return true if that version has the fix of etcd #15247 (conservatively)
+     */
+    static boolean revokesOnlyAsLeader(String version) {
+        String[] parts = version.split("[.-]");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = Integer.parseInt(parts[1]);
+            int patch = Integer.parseInt(parts[2]);
+            if (major != 3) {
+                return major > 3;
+            }
+            return minor >= 6 || (minor == 5 && patch >= 13) || (minor == 4 && patch >= 30);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Override
@@ -207,37 +261,64 @@ final class EtcdSession implements BackendSession {
 
     @Override
     public CompletableFuture<EngineStatus> status() {
-        List<CompletableFuture<Health.Member>> probes = new ArrayList<>();
+        // member names from the cluster API (best effort), roles, terms and versions from each member's status
+        CompletableFuture<java.util.Map<Long, String>> names = client.getClusterClient().listMember()
+                .thenApply(r -> {
+                    java.util.Map<Long, String> m = new java.util.HashMap<>();
+                    r.getMembers().forEach(member -> m.put(member.getId(), member.getName()));
+                    return m;
+                }).exceptionally(t -> java.util.Map.<Long, String>of())
+                // names are a nicety: never let a slow member list hold the health answer
+                .completeOnTimeout(java.util.Map.of(), Math.min(1000, spec.operationTimeout().toMillis() / 2),
+                        TimeUnit.MILLISECONDS);
+        List<CompletableFuture<Probe>> probes = new ArrayList<>();
         for (MemberChannel m : members) {
             probes.add(probe(m));
         }
-        return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        
+        List<CompletableFuture<?>> all = new ArrayList<>(probes);
+        all.add(names);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
+            java.util.Map<Long, String> byId = names.join();
             List<Health.Member> list = new ArrayList<>();
             long leaderId = 0;
             for (int i = 0; i < members.size(); i++) {
-                Health.Member h = probes.get(i).join();
-                list.add(h);
-                if (members.get(i).lastStatus != null && members.get(i).lastStatus.getLeader() != 0) {
-                    leaderId = members.get(i).lastStatus.getLeader();
+                Health.Member h = probes.get(i).join().member();
+                StatusResponse s = probes.get(i).join().status();
+                if (s != null) {
+                    String name = byId.get(s.getHeader().getMemberId());
+                    if (name != null) {
+                        h = new Health.Member(h.address(), h.reachable(), h.role(), h.version(), h.roundTrip(),
+                                "name " + name + ", " + h.detail());
+                    }
+                    if (s.getLeader() != 0) {
+                        leaderId = s.getLeader();
+                    }
                 }
+                list.add(h);
             }
             if (list.stream().noneMatch(Health.Member::reachable)) {
                 throw new BackendUnavailableException("no etcd member of " + spec.uri() + " answered a status "
                         + "request within " + spec.operationTimeout());
             }
             Optional<String> leader = Optional.empty();
-            for (MemberChannel m : members) {
-                if (m.lastStatus != null && m.lastStatus.getHeader().getMemberId() == leaderId) {
-                    leader = Optional.of(m.address);
+            for (int i = 0; i < members.size(); i++) {
+                StatusResponse s = probes.get(i).join().status();
+                if (s != null && s.getHeader().getMemberId() == leaderId) {
+                    leader = Optional.of(members.get(i).address);
                 }
             }
             return new EngineStatus(list, leader);
-        });
+        }, this::runSafely);
     }
 
-    private CompletableFuture<Health.Member> probe(MemberChannel m) {
+    /** One member's answer to a status request: what health shows, and the raw status (null if unreachable). */
+    private record Probe(Health.Member member, StatusResponse status) {
+    }
+
+    private CompletableFuture<Probe> probe(MemberChannel m) {
         long start = System.nanoTime();
-        CompletableFuture<Health.Member> f = new CompletableFuture<>();
+        CompletableFuture<Probe> f = new CompletableFuture<>();
         com.google.common.util.concurrent.ListenableFuture<StatusResponse> call = MaintenanceGrpc.newFutureStub(m.channel)
                 .withDeadlineAfter(spec.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .status(StatusRequest.getDefaultInstance());
@@ -245,18 +326,16 @@ final class EtcdSession implements BackendSession {
             Duration rtt = Duration.ofNanos(System.nanoTime() - start);
             try {
                 StatusResponse s = call.get();
-                m.lastStatus = s;
                 boolean leads = s.getLeader() == s.getHeader().getMemberId();
                 String role = s.getLeader() == 0 ? "no leader" : leads ? "leader" : "follower";
-                f.complete(new Health.Member(m.address, true, role, s.getVersion(), rtt, String.format(
+                f.complete(new Probe(new Health.Member(m.address, true, role, s.getVersion(), rtt, String.format(
                         "member %x, raft term %d, raft index %d, db %d bytes; session lease 0x%x, %s",
                         s.getHeader().getMemberId(), s.getRaftTerm(), s.getRaftIndex(), s.getDbSize(),
-                        keeper.leaseId(), keeper.ttlDescription())));
+                        keeper.leaseId(), keeper.ttlDescription())), s));
             } catch (Exception e) {
-                m.lastStatus = null;
                 m.channel.resetConnectBackoff();
-                f.complete(new Health.Member(m.address, false, "unreachable", "", rtt,
-                        String.valueOf(Errors.unwrap(e).getMessage())));
+                f.complete(new Probe(new Health.Member(m.address, false, "unreachable", "", rtt,
+                        String.valueOf(Errors.unwrap(e).getMessage())), null));
             }
         }, executor);
         return f;
@@ -372,7 +451,11 @@ final class EtcdSession implements BackendSession {
         }
         f.whenCompleteAsync((r, t) -> {
             if (t != null) {
-                out.completeExceptionally(Errors.map(operation, target, spec.uri(), spec.operationTimeout(), t));
+                CoordinationException e = Errors.map(operation, target, spec.uri(), spec.operationTimeout(), t);
+                if (e instanceof BackendUnavailableException && !closed) {
+                    reconnectNow(false);
+                }
+                out.completeExceptionally(e);
             } else {
                 out.complete(r);
             }
@@ -414,6 +497,52 @@ final class EtcdSession implements BackendSession {
         }
     }
 
+    /**
+     * jetcd keeps its gRPC channel to itself. After an outage gRPC waits out an exponential reconnect back-off (1 s,
+     * 1.6 s, 2.6 s, ... up to 2 min) before it tries a member again, so calls would keep failing for seconds after
+     * etcd is back. The channel is taken out of jetcd by reflection so that {@link #reconnectNow()} can reset that
+     * back-off; if jetcd's internals change, this is logged and skipped (calls still work, they only recover later).
+     */
+    private static ManagedChannel channelOf(Client client) {
+        try {
+            java.lang.reflect.Field f = client.getClass().getDeclaredField("connectionManager");
+            f.setAccessible(true);
+            Object manager = f.get(client);
+            java.lang.reflect.Method m = manager.getClass().getDeclaredMethod("getChannel");
+            m.setAccessible(true);
+            return (ManagedChannel) m.invoke(manager);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("cannot reach jetcd's gRPC channel ({}); reconnects after an outage follow gRPC's back-off",
+                    e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Makes every channel try its members again at once instead of after its reconnect back-off: called when a
+     * keep-alive got through again, after a new lease ({@code force}), and when a call found etcd unavailable
+     * (at most every 500 ms).
+     *
+     * @param force also within 500 ms of the last reset
+     */
+    void reconnectNow(boolean force) {
+        long now = System.nanoTime();
+        long last = lastReconnectNanos.get();
+        if (!force && (now - last < TimeUnit.MILLISECONDS.toNanos(500)
+                || !lastReconnectNanos.compareAndSet(last, now))) {
+            return;
+        }
+        lastReconnectNanos.set(now);
+        if (jetcdChannel != null) {
+            jetcdChannel.resetConnectBackoff();
+        }
+        for (MemberChannel m : members) {
+            if (m.channel != null) {
+                m.channel.resetConnectBackoff();
+            }
+        }
+    }
+
     private static Duration keepAliveTimeout(ConnectionSpec spec) {
         return min(spec.operationTimeout(), Duration.ofMillis(Math.max(500, spec.sessionTtl().toMillis() / 3)));
     }
@@ -436,7 +565,6 @@ final class EtcdSession implements BackendSession {
         final String address;
         final VertxChannelBuilder builder;
         volatile ManagedChannel channel;
-        volatile StatusResponse lastStatus;
 
         MemberChannel(String address, VertxChannelBuilder builder) {
             this.address = address;

@@ -61,12 +61,26 @@ final class LeaseKeeper {
     private long lastRenewSentNanos;
     private int failedRounds;
     private int preferred;
-    private boolean roundInFlight;
+    /** The round whose answers are awaited, 0 if none. */
+    private long roundInFlight;
+    private long rounds;
     private boolean regranting;
     private ScheduledFuture<?> nextRound;
     private ScheduledFuture<?> expiry;
     private volatile boolean closed;
     private final java.util.Set<Long> formerLeases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.List<Loss> losses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong renewals = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Why a lease was given up. */
+    enum Loss {
+        /** No keep-alive succeeded within the TTL: etcd may have expired the lease. */
+        NOT_RENEWED,
+        /** etcd said the lease is gone although a renewal had succeeded within its TTL (etcd revoked it). */
+        REVOKED_BY_ETCD,
+        /** etcd said the lease is gone, and no renewal had succeeded within its TTL. */
+        GONE
+    }
 
     LeaseKeeper(EtcdSession session) {
         this.session = session;
@@ -83,6 +97,16 @@ final class LeaseKeeper {
      */
     boolean isFormerLease(long lease) {
         return formerLeases.contains(lease);
+    }
+
+    /** @return how many keep-alives have succeeded so far */
+    long renewals() {
+        return renewals.get();
+    }
+
+    /** @return why each lease of this session was given up, in order */
+    java.util.List<Loss> losses() {
+        return java.util.List.copyOf(losses);
     }
 
     /** @return the current lease id, 0 while there is none (lost, not yet replaced) */
@@ -210,20 +234,26 @@ final class LeaseKeeper {
         }
         LOG.warn("{}: no keep-alive of lease 0x{} succeeded within its TTL of {} s; the lease is presumed gone", uri,
                 Long.toHexString(lease), grantedTtlSeconds);
-        lose(lease);
+        lose(lease, Loss.NOT_RENEWED);
     }
 
     private void round() {
         long lease;
         List<EtcdSession.MemberChannel> targets;
+        long round;
         synchronized (lock) {
-            if (closed || roundInFlight || regranting || leaseId == 0) {
+            if (closed || regranting || leaseId == 0) {
+                return;
+            }
+            if (roundInFlight != 0) {
+                scheduleRound(RETRY_MS);
                 return;
             }
             lease = leaseId;
             List<EtcdSession.MemberChannel> all = session.members();
             targets = failedRounds == 0 ? List.of(all.get(Math.floorMod(preferred, all.size()))) : all;
-            roundInFlight = true;
+            round = ++rounds;
+            roundInFlight = round;
         }
         long sent = System.nanoTime();
         AtomicInteger pending = new AtomicInteger(targets.size());
@@ -232,20 +262,18 @@ final class LeaseKeeper {
             keepAliveOnce(m, lease).whenComplete((ttl, t) -> {
                 if (t == null && ttl > 0) {
                     if (done.complete(null)) {
-                        renewed(lease, m, sent, ttl);
+                        renewed(round, lease, m, sent, ttl);
                     }
                 } else if (t == null) {
                     if (done.complete(null)) {
-                        LOG.warn("{}: etcd says lease 0x{} is gone (keep-alive answered TTL 0 by {})", uri,
-                                Long.toHexString(lease), m);
-                        endRound();
-                        lose(lease);
+                        endRound(round);
+                        goneOnEtcd(lease, m);
                     }
                 } else {
                     if (Errors.isLeaseNotFound(t)) {
                         if (done.complete(null)) {
-                            endRound();
-                            lose(lease);
+                            endRound(round);
+                            goneOnEtcd(lease, m);
                         }
                         return;
                     }
@@ -253,43 +281,51 @@ final class LeaseKeeper {
                             t.toString());
                     m.channel.resetConnectBackoff();
                     if (pending.decrementAndGet() == 0 && done.complete(null)) {
-                        failed(lease);
+                        failed(round, lease);
                     }
                 }
             });
         }
     }
 
-    private void endRound() {
+    private void endRound(long round) {
         synchronized (lock) {
-            roundInFlight = false;
+            if (roundInFlight == round) {
+                roundInFlight = 0;
+            }
         }
     }
 
-    private void renewed(long lease, EtcdSession.MemberChannel m, long sentNanos, long ttl) {
+    private void renewed(long round, long lease, EtcdSession.MemberChannel m, long sentNanos, long ttl) {
         boolean wasSuspended;
         synchronized (lock) {
-            roundInFlight = false;
+            if (roundInFlight == round) {
+                roundInFlight = 0;
+            }
             if (closed || leaseId != lease) {
                 return;
             }
             lastRenewSentNanos = Math.max(lastRenewSentNanos, sentNanos);
             grantedTtlSeconds = ttl;
+            renewals.incrementAndGet();
             wasSuspended = failedRounds > 0 || session.states().state() == SessionState.SUSPENDED;
             failedRounds = 0;
             preferred = session.members().indexOf(m);
             scheduleExpiry();
         }
         if (wasSuspended) {
+            session.reconnectNow(true);
             session.states().renewed();
         }
         scheduleRound(intervalMs());
     }
 
-    private void failed(long lease) {
+    private void failed(long round, long lease) {
         boolean suspend;
         synchronized (lock) {
-            roundInFlight = false;
+            if (roundInFlight == round) {
+                roundInFlight = 0;
+            }
             if (closed || leaseId != lease) {
                 return;
             }
@@ -304,14 +340,36 @@ final class LeaseKeeper {
         scheduleRound(RETRY_MS);
     }
 
-    private void lose(long lease) {
+    /** etcd answered that the lease does not exist. */
+    private void goneOnEtcd(long lease, EtcdSession.MemberChannel m) {
+        long age;
+        synchronized (lock) {
+            age = (System.nanoTime() - lastRenewSentNanos) / 1_000_000;
+        }
+        if (age < ttlMs()) {
+            LOG.warn("{}: etcd ({}) says lease 0x{} is gone although it was renewed {} ms ago, within its TTL of {} s: "
+                    + "etcd revoked it. A known etcd bug does this when a leader that was frozen or stalled resumes "
+                    + "and revokes the leases that expired in its own stale view (etcd #15247, fixed by etcd "
+                    + "#16822, backported to 3.5 and 3.4 in 2024; Debian's 3.4.23 has it)", uri, m, Long.toHexString(lease), age,
+                    grantedTtlSeconds);
+            lose(lease, Loss.REVOKED_BY_ETCD);
+        } else {
+            LOG.warn("{}: etcd ({}) says lease 0x{} is gone (last renewal {} ms ago, TTL {} s)", uri, m,
+                    Long.toHexString(lease), age, grantedTtlSeconds);
+            lose(lease, Loss.GONE);
+        }
+    }
+
+    private void lose(long lease, Loss why) {
         synchronized (lock) {
             if (closed || leaseId != lease || lease == 0) {
                 return;
             }
             leaseId = 0;
+            losses.add(why);
             formerLeases.add(lease);
             regranting = true;
+            roundInFlight = 0;
             if (expiry != null) {
                 expiry.cancel(false);
             }
@@ -349,6 +407,7 @@ final class LeaseKeeper {
                 preferred = 0;
             }
             LOG.info("{}: new session lease 0x{}, {}", uri, Long.toHexString(leaseId), ttlDescription());
+            session.reconnectNow(true);
             session.states().newSession();
             scheduleRound(intervalMs());
         }, session::runSafely);
