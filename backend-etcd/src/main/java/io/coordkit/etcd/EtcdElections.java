@@ -52,7 +52,7 @@ final class EtcdElections implements ElectionBackend {
     }
 
     private static GetOption byCreation(String dir, long limit) {
-        GetOption.Builder b = GetOption.builder().withPrefix(Keys.bytes(dir))
+        GetOption.Builder b = GetOption.builder().isPrefix(true)
                 .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND);
         if (limit > 0) {
             b = b.withLimit(limit);
@@ -263,7 +263,7 @@ final class EtcdElections implements ElectionBackend {
             int gen = ++generation;
             try {
                 watcher = session.client().getWatchClient().watch(Keys.bytes(dir), WatchOption.builder()
-                        .withPrefix(Keys.bytes(dir)).withNoPut(true).withRevision(fromRevision)
+                        .isPrefix(true).withNoPut(true).withRevision(fromRevision)
                         .withRequireLeader(true).build(), new Watch.Listener() {
                             @Override
                             public void onNext(WatchResponse response) {

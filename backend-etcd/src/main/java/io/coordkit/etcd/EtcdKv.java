@@ -127,7 +127,6 @@ final class EtcdKv implements KvBackend {
     @Override
     public Subscription watch(String prefix, ConfigListener listener) {
         ByteSequence[] range = keys.configRange(prefix);
-        EtcdWatch[] self = new EtcdWatch[1];
         EtcdWatch w = new EtcdWatch(session, "config " + (prefix.isEmpty() ? "(all)" : prefix), range[0], range[1],
                 new EtcdWatch.Sink() {
                     @Override
@@ -158,12 +157,11 @@ final class EtcdKv implements KvBackend {
                         }
                     }
                 });
-        self[0] = w;
         watches.add(w);
         w.start();
         return () -> {
-            watches.remove(self[0]);
-            self[0].close();
+            watches.remove(w);
+            w.close();
         };
     }
 

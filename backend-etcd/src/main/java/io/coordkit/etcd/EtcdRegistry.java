@@ -78,7 +78,7 @@ final class EtcdRegistry implements RegistryBackend {
     public CompletableFuture<List<ServiceInstance>> instances(String service) {
         String dir = session.keys().directory("registry", service);
         return session.call("instances", service, () -> session.client().getKVClient().get(Keys.bytes(dir),
-                GetOption.builder().withPrefix(Keys.bytes(dir)).build())).thenApply(r -> {
+                GetOption.builder().isPrefix(true).build())).thenApply(r -> {
                     Map<String, ServiceInstance> m = new TreeMap<>();
                     for (KeyValue kv : r.getKvs()) {
                         add(m, dir, kv);
@@ -100,11 +100,12 @@ final class EtcdRegistry implements RegistryBackend {
     public Subscription watch(String service, Consumer<List<ServiceInstance>> listener) {
         String dir = session.keys().directory("registry", service);
         Map<String, ServiceInstance> members = new TreeMap<>();
-        List<ServiceInstance>[] last = new List[1];
+        java.util.concurrent.atomic.AtomicReference<List<ServiceInstance>> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Runnable deliver = () -> {
             List<ServiceInstance> now = new ArrayList<>(members.values());
-            if (!now.equals(last[0])) {
-                last[0] = now;
+            if (!now.equals(last.get())) {
+                last.set(now);
                 listener.accept(now);
             }
         };

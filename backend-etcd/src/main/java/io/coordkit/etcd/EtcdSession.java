@@ -364,8 +364,9 @@ final class EtcdSession implements BackendSession {
             }
         }
         try {
+            // the revoke above took at most half the operation timeout; this takes at most the other half
             vertx.close().toCompletionStage().toCompletableFuture()
-                    .get(spec.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    .get(Math.max(1, spec.operationTimeout().toMillis() / 2), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -472,7 +472,7 @@ final class LeaseKeeper {
         return f;
     }
 
-    /** Stops keeping the lease alive and revokes it (bounded by the operation timeout). */
+    /** Stops keeping the lease alive and revokes it (waits at most half the operation timeout). */
     void close() {
         long lease;
         synchronized (lock) {
@@ -491,7 +491,7 @@ final class LeaseKeeper {
         if (lease != 0) {
             try {
                 session.client().getLeaseClient().revoke(lease)
-                        .get(session.spec().operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                        .get(Math.max(1, session.spec().operationTimeout().toMillis() / 2), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {

@@ -145,7 +145,7 @@ final class LockAttempt {
     }
 
     private GetOption queueOption() {
-        return GetOption.builder().withPrefix(Keys.bytes(directory))
+        return GetOption.builder().isPrefix(true)
                 .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND).build();
     }
 
@@ -213,7 +213,7 @@ final class LockAttempt {
                 .withRequireLeader(true);
         ByteSequence watched = blocker;
         if (blocker == null) {
-            option = option.withPrefix(Keys.bytes(directory));
+            option = option.isPrefix(true);
             watched = Keys.bytes(directory);
         }
         try {
