@@ -1,0 +1,159 @@
+package io.coordkit.etcd;
+
+import io.coordkit.spi.BackendLease;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A held lock, read, write or semaphore lease: its own key, on the session lease. The fencing token is the key's
+ * create revision. While held it watches its key and calls {@code onLost} if the key goes while not released (removed
+ * by hand, or the etcd lease expired); a watch that ends is opened again after checking the key still exists.
+ */
+final class EtcdLease implements BackendLease {
+
+    private final EtcdSession session;
+    private final EtcdLocks owner;
+    private final ByteSequence key;
+    private final String name;
+    private final long createRevision;
+    private final Runnable onLost;
+    private final AtomicBoolean lostTold = new AtomicBoolean();
+    private volatile boolean released;
+    private volatile Watch.Watcher watcher;
+    private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
+
+    EtcdLease(EtcdSession session, EtcdLocks owner, ByteSequence key, String name, long createRevision,
+              Runnable onLost) {
+        this.session = session;
+        this.owner = owner;
+        this.key = key;
+        this.name = name;
+        this.createRevision = createRevision;
+        this.onLost = onLost;
+    }
+
+    @Override
+    public long fencingToken() {
+        return createRevision;
+    }
+
+    @Override
+    public CompletableFuture<Void> release() {
+        released = true;
+        stopWatching();
+        owner.released(this);
+        return deleteIfOurs(session, key, createRevision, "release", name);
+    }
+
+    /**
+     * Deletes a member key only if it is still the one made (same create revision); a key already gone counts as
+     * deleted.
+     */
+    static CompletableFuture<Void> deleteIfOurs(EtcdSession session, ByteSequence key, long createRevision,
+                                                String operation, String name) {
+        return session.call(operation, name, () -> session.client().getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
+                .Then(Op.delete(key, DeleteOption.DEFAULT)).commit()).thenApply(r -> null);
+    }
+
+    void watch() {
+        owner.held(this);
+        watchFrom(createRevision + 1);
+    }
+
+    private void watchFrom(long revision) {
+        if (released || session.isClosed()) {
+            return;
+        }
+        int g = generation.incrementAndGet();
+        try {
+            watcher = session.client().getWatchClient().watch(key, WatchOption.builder().withRevision(revision)
+                    .withNoPut(true).withRequireLeader(true).build(), new Watch.Listener() {
+                        @Override
+                        public void onNext(WatchResponse response) {
+                            if (g != generation.get()) {
+                                return;
+                            }
+                            for (WatchEvent e : response.getEvents()) {
+                                if (e.getEventType() == WatchEvent.EventType.DELETE) {
+                                    lost();
+                                }
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable throwable) {
+                            if (generation.compareAndSet(g, g + 1)) {
+                                recheckLater();
+                            }
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            if (generation.compareAndSet(g, g + 1)) {
+                                recheckLater();
+                            }
+                        }
+                    });
+        } catch (RuntimeException e) {
+            generation.incrementAndGet();
+            recheckLater();
+        }
+    }
+
+    /** Called once per ended watch (its generation already advanced). */
+    private void recheckLater() {
+        Watch.Watcher w = watcher;
+        watcher = null;
+        if (w != null) {
+            w.close();
+        }
+        if (released || session.isClosed() || lostTold.get()) {
+            return;
+        }
+        session.schedule(() -> session.call("check", name, () -> session.client().getKVClient().get(key))
+                .whenComplete((r, t) -> {
+                    if (released || lostTold.get()) {
+                        return;
+                    }
+                    if (t != null) {
+                        recheckLater();
+                    } else if (r.getKvs().isEmpty() || r.getKvs().get(0).getCreateRevision() != createRevision) {
+                        lost();
+                    } else {
+                        watchFrom(r.getHeader().getRevision() + 1);
+                    }
+                }), 500);
+    }
+
+    private void lost() {
+        if (!released && lostTold.compareAndSet(false, true)) {
+            stopWatching();
+            owner.released(this);
+            onLost.run();
+        }
+    }
+
+    void stopWatching() {
+        generation.incrementAndGet();
+        Watch.Watcher w = watcher;
+        watcher = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}

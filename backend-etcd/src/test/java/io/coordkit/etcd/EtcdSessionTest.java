@@ -1,0 +1,128 @@
+package io.coordkit.etcd;
+
+import io.coordkit.Coordinator;
+import io.coordkit.Coordinators;
+import io.coordkit.Health;
+import io.coordkit.config.ConfigEvent;
+import io.coordkit.config.Versioned;
+import io.coordkit.testing.etcd.EtcdCluster;
+import io.coordkit.session.SessionState;
+import io.coordkit.testing.fault.TcpProxy;
+import io.etcd.jetcd.Client;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What is particular to etcd, on one real member: how a session TTL is rounded, that nothing runs after close, and
+ * that a watch whose resume revision was compacted delivers a RESYNC instead of going quiet.
+ */
+class EtcdSessionTest {
+
+    private static EtcdCluster etcd;
+    private static final List<AutoCloseable> OPEN = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        etcd = EtcdCluster.of(1);
+        etcd.start(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : OPEN) {
+            c.close();
+        }
+        etcd.close();
+    }
+
+    private static String uri(String hosts, String ns, String ttl) {
+        return "etcd://" + hosts + "/" + ns + "?sessionTtl=" + ttl + "&operationTimeout=3s";
+    }
+
+    private static Coordinator open(String hosts, String ns, String ttl) {
+        Coordinator c = Coordinators.connect(uri(hosts, ns, ttl));
+        OPEN.add(c);
+        return c;
+    }
+
+    @Test
+    void aShortOrFractionalTtlIsRoundedUpToWholeSecondsAndShownInHealth() {
+        Health h = open(etcd.connectString(), "ttl-a", "1500ms").health();
+        assertThat(h.members()).allSatisfy(m -> assertThat(m.detail())
+                .contains("session TTL asked 1.5s, etcd lease TTL granted 2s").contains("rounded up"));
+        Health h2 = open(etcd.connectString(), "ttl-b", "2500ms").health();
+        assertThat(h2.members().get(0).detail()).contains("granted 3s");
+        Health h3 = open(etcd.connectString(), "ttl-c", "1s").health();
+        assertThat(h3.members().get(0).detail()).as("below etcd's minimum lease TTL").contains("granted 2s");
+        Health h4 = open(etcd.connectString(), "ttl-d", "4s").health();
+        assertThat(h4.members().get(0).detail()).contains("granted 4s").doesNotContain("rounded up");
+    }
+
+    @Test
+    void closeLeavesNoThreadRunning() {
+        // warm up class loading and JVM-wide pools, then count
+        Coordinators.connect(uri(etcd.connectString(), "threads", "3s")).close();
+        int before = Thread.activeCount();
+        for (int i = 0; i < 5; i++) {
+            Coordinator c = Coordinators.connect(uri(etcd.connectString(), "threads", "3s"));
+            c.config().put("k", "v" + i);
+            c.config().watch("k", e -> { });
+            c.locks().lock("l").acquire(Duration.ofSeconds(3)).close();
+            c.close();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.activeCount())
+                .as("live threads after 5 coordinators were opened, used and closed").isLessThanOrEqualTo(before + 3));
+    }
+
+    @Test
+    void aWatchWhoseRevisionWasCompactedAwayResyncs() throws Exception {
+        InetSocketAddress member = etcd.clientEndpoints().get(0);
+        try (TcpProxy proxy = TcpProxy.start(member);
+             Client admin = Client.builder().endpoints("http://" + etcd.connectString()).build()) {
+            String hosts = proxy.address().getHostString() + ":" + proxy.address().getPort();
+            Coordinator writer = open(etcd.connectString(), "compaction", "3s");
+            Coordinator watcher = open(hosts, "compaction", "3s");
+            List<SessionState> states = new CopyOnWriteArrayList<>();
+            watcher.addSessionListener(states::add);
+            List<ConfigEvent> events = new CopyOnWriteArrayList<>();
+            watcher.config().watch("c", events::add);
+            long v0 = writer.config().put("c/k", "0");
+            // seen either as a PUT or, when the write beat the watch's first read, in its RESYNC snapshot
+            await().until(() -> events.stream().anyMatch(e -> e.version() == v0
+                    || (e.type() == ConfigEvent.Type.RESYNC && e.snapshot().containsKey("c/k")
+                    && e.snapshot().get("c/k").version() == v0)));
+
+            proxy.cut();
+            await().until(() -> states.contains(SessionState.SUSPENDED));
+            long last = 0;
+            for (int i = 1; i <= 5; i++) {
+                last = writer.config().put("c/k", Integer.toString(i));
+            }
+            admin.getKVClient().compact(last).get(10, TimeUnit.SECONDS);
+            int before = events.size();
+            proxy.restore();
+
+            long expected = last;
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                List<ConfigEvent> after = events.subList(before, events.size());
+                assertThat(after).as("events after the outage").anySatisfy(e -> {
+                    assertThat(e.type()).isEqualTo(ConfigEvent.Type.RESYNC);
+                    assertThat(e.snapshot()).containsEntry("c/k", new Versioned<>("5".getBytes(), expected));
+                });
+            });
+            assertThat(events.subList(before, events.size())).as("no PUT older than the compaction is replayed")
+                    .noneMatch(e -> e.type() == ConfigEvent.Type.PUT && e.version() < expected);
+        }
+    }
+}
