@@ -58,12 +58,10 @@ final class Link implements AutoCloseable {
     static final class Conn {
         final StatefulRedisConnection<String, byte[]> connection;
         final long offsetMs;
-        final String address;
 
-        Conn(StatefulRedisConnection<String, byte[]> connection, long offsetMs, String address) {
+        Conn(StatefulRedisConnection<String, byte[]> connection, long offsetMs) {
             this.connection = connection;
             this.offsetMs = offsetMs;
-            this.address = address;
         }
 
         RedisAsyncCommands<String, byte[]> async() {
@@ -162,24 +160,21 @@ final class Link implements AutoCloseable {
     }
 
     private CompletableFuture<Conn> open() {
-        long t0 = System.currentTimeMillis();
         return client.connectAsync(CODEC, redisUri).toCompletableFuture()
                 .thenCompose(c -> c.async().role().toCompletableFuture()
                         .thenCompose(role -> {
                             String r = role.isEmpty() ? "?" : text(role.get(0));
                             if (!"master".equals(r)) {
-                                c.closeAsync();
-                                return CompletableFuture.failedFuture(new BackendUnavailableException("Redis at "
-                                        + c + " of " + uri + " is a " + r + ", not the master (a failover may be "
-                                        + "under way)"));
+                                return CompletableFuture.<Conn>failedFuture(new BackendUnavailableException("the "
+                                        + "Redis server " + uri + " connected to is a " + r + ", not the master (a "
+                                        + "failover may be under way)"));
                             }
                             long t1 = System.currentTimeMillis();
                             return c.async().time().toCompletableFuture().thenApply(t -> {
                                 long t2 = System.currentTimeMillis();
                                 long serverMs = Long.parseLong(text(t.get(0))) * 1000
                                         + Long.parseLong(text(t.get(1))) / 1000;
-                                String address = String.valueOf(c.getOptions() == null ? "" : remote(c));
-                                return new Conn(c, serverMs - (t1 + t2) / 2, address);
+                                return new Conn(c, serverMs - (t1 + t2) / 2);
                             });
                         })
                         .whenComplete((conn, e) -> {
@@ -187,16 +182,7 @@ final class Link implements AutoCloseable {
                                 c.closeAsync();
                             }
                         }))
-                .orTimeout(Math.max(operationTimeout.toMillis(), System.currentTimeMillis() - t0) * 2,
-                        TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                        Errors.map("connect", uri, e instanceof java.util.concurrent.TimeoutException
-                                ? new BackendUnavailableException("no connection within " + operationTimeout
-                                .multipliedBy(2)) : e)));
-    }
-
-    private static String remote(StatefulRedisConnection<String, byte[]> c) {
-        return c.toString();
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(Errors.map("connect", uri, e)));
     }
 
     static String text(Object o) {

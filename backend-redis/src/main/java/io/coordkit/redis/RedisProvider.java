@@ -81,7 +81,11 @@ public final class RedisProvider implements CoordinationProvider {
             }
             b = RedisURI.builder().withSentinelMasterId(master);
             for (Endpoint e : endpoints) {
-                b.withSentinel(e.host(), e.port() < 0 ? DEFAULT_SENTINEL_PORT : e.port());
+                // each Sentinel with the operation timeout: Lettuce asks them in turn, and a frozen one must not
+                // hold the lookup for Lettuce's default of a minute
+                RedisURI.Builder s = RedisURI.builder().withHost(e.host())
+                        .withPort(e.port() < 0 ? DEFAULT_SENTINEL_PORT : e.port()).withTimeout(spec.operationTimeout());
+                b.withSentinel(s.build());
             }
         } else {
             if (endpoints.size() > 1) {
