@@ -169,13 +169,12 @@ final class Link implements AutoCloseable {
                                         + "Redis server " + uri + " connected to is a " + r + ", not the master (a "
                                         + "failover may be under way)"));
                             }
-                            long t1 = System.currentTimeMillis();
-                            return c.async().time().toCompletableFuture().thenApply(t -> {
-                                long t2 = System.currentTimeMillis();
-                                long serverMs = Long.parseLong(text(t.get(0))) * 1000
-                                        + Long.parseLong(text(t.get(1))) / 1000;
-                                return new Conn(c, serverMs - (t1 + t2) / 2);
-                            });
+                            // Loaded before first use, so that EVALSHA finds every script: a NOSCRIPT answer
+                            // followed by EVAL would let a later command (a release) overtake the one it follows.
+                            CompletableFuture<?>[] loads = Scripts.ALL.stream()
+                                    .map(s -> c.async().scriptLoad(s.source()).toCompletableFuture())
+                                    .toArray(CompletableFuture[]::new);
+                            return CompletableFuture.allOf(loads).thenCompose(x -> clock(c));
                         })
                         .whenComplete((conn, e) -> {
                             if (e != null) {
@@ -183,6 +182,16 @@ final class Link implements AutoCloseable {
                             }
                         }))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(Errors.map("connect", uri, e)));
+    }
+
+    /** Measures the offset of the server's clock. */
+    private static CompletableFuture<Conn> clock(StatefulRedisConnection<String, byte[]> c) {
+        long t1 = System.currentTimeMillis();
+        return c.async().time().toCompletableFuture().thenApply(t -> {
+            long t2 = System.currentTimeMillis();
+            long serverMs = Long.parseLong(text(t.get(0))) * 1000 + Long.parseLong(text(t.get(1))) / 1000;
+            return new Conn(c, serverMs - (t1 + t2) / 2);
+        });
     }
 
     static String text(Object o) {
@@ -258,6 +267,7 @@ final class Link implements AutoCloseable {
                     ScriptOutputType.MULTI, keys, argv).toCompletableFuture();
             return first.exceptionallyCompose(e -> {
                 Throwable t = Errors.unwrap(e);
+                // only after SCRIPT FLUSH on a live connection: scripts are loaded when a connection opens
                 if (String.valueOf(t.getMessage()).startsWith("NOSCRIPT")) {
                     return c.async().<List<Object>>eval(script.source(), ScriptOutputType.MULTI, keys, argv)
                             .toCompletableFuture();

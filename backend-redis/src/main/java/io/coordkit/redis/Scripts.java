@@ -368,4 +368,8 @@ final class Scripts {
             end
             return out
             """);
+
+    /** Every script, loaded ({@code SCRIPT LOAD}) on each new connection before it is used. */
+    static final java.util.List<Script> ALL = java.util.List.of(LOCK_TRY, LOCK_RELEASE, REGISTER, DEREGISTER,
+            INSTANCES, JOIN, WITHDRAW, LEADER, CONFIG_WRITE, CONFIG_LIST, CONFIG_READ);
 }

@@ -48,52 +48,55 @@ final class StatusProbe {
             Duration rtt = Duration.ofNanos(System.nanoTime() - t0);
             String version = field(server.join(), "redis_version").orElse("unknown");
             String role = field(repl, "role").map(r -> r.equals("slave") ? "replica" : r).orElse("unknown");
-            List<Health.Member> members = new ArrayList<>();
-            String masterAddress = null;
             SentinelView reported = null;
-            for (CompletableFuture<SentinelView> v : views) {
-                SentinelView sv = v.getNow(null);
-                if (sv != null && sv.master != null && reported == null) {
-                    reported = sv;
-                }
-            }
-            if (reported != null) {
-                masterAddress = reported.master;
-            } else if (sentinels.isEmpty()) {
-                masterAddress = link.redisUri().getHost() + ":" + link.redisUri().getPort();
-            }
-            members.add(new Health.Member(masterAddress != null ? masterAddress : "master", true, role, version, rtt,
-                    "connected_slaves=" + field(repl, "connected_slaves").orElse("?") + " master_repl_offset="
-                            + field(repl, "master_repl_offset").orElse("?")));
-            if (reported != null) {
-                for (Map<String, String> r : reported.replicas) {
-                    String flags = r.getOrDefault("flags", "");
-                    members.add(new Health.Member(r.get("ip") + ":" + r.get("port"), !flags.contains("down")
-                            && !flags.contains("disconnected"), "replica", "unknown", null, "flags=" + flags
-                            + " master-link-status=" + r.getOrDefault("master-link-status", "?")
-                            + " slave-repl-offset=" + r.getOrDefault("slave-repl-offset", "?")));
-                }
-            } else {
-                for (String line : repl.split("\r?\n")) {
-                    if (line.matches("slave\\d+:.*")) {
-                        Map<String, String> f = pairs(line.substring(line.indexOf(':') + 1));
-                        members.add(new Health.Member(f.get("ip") + ":" + f.get("port"),
-                                "online".equals(f.get("state")), "replica", "unknown", null,
-                                "state=" + f.get("state") + " offset=" + f.get("offset") + " lag=" + f.get("lag")));
+            int answering = 0;
+            StringBuilder sentinelDetail = new StringBuilder();
+            for (int i = 0; i < views.size(); i++) {
+                SentinelView sv = views.get(i).getNow(null);
+                String address = sentinels.get(i).toHostPort(RedisProvider.DEFAULT_SENTINEL_PORT);
+                sentinelDetail.append(i == 0 ? " sentinels:" : ",").append(' ').append(address);
+                if (sv == null || sv.error != null || sv.master == null) {
+                    sentinelDetail.append(" unreachable (").append(sv == null ? "no answer" : sv.error).append(')');
+                } else {
+                    answering++;
+                    sentinelDetail.append(" names ").append(sv.master).append(" (").append(sv.version).append(", ")
+                            .append(sv.rtt.toMillis()).append(" ms)");
+                    if (reported == null) {
+                        reported = sv;
                     }
                 }
             }
-            for (int i = 0; i < sentinels.size(); i++) {
-                SentinelView sv = views.get(i).getNow(null);
-                String address = sentinels.get(i).toHostPort(26379);
-                if (sv == null || sv.error != null) {
-                    members.add(new Health.Member(address, false, "sentinel", "unknown", null,
-                            sv == null ? "no answer" : sv.error));
-                } else {
-                    members.add(new Health.Member(address, true, "sentinel", sv.version, sv.rtt,
-                            "reports master " + sv.master + " with " + sv.replicas.size() + " replicas"));
+            String masterAddress = reported != null ? reported.master
+                    : sentinels.isEmpty() ? link.redisUri().getHost() + ":" + link.redisUri().getPort() : "master";
+            List<Health.Member> members = new ArrayList<>();
+            members.add(new Health.Member(masterAddress, true, role, version, rtt,
+                    "connected_slaves=" + field(repl, "connected_slaves").orElse("?") + " master_repl_offset="
+                            + field(repl, "master_repl_offset").orElse("?")
+                            + (sentinels.isEmpty() ? "" : " sentinels answering " + answering + " of "
+                            + sentinels.size() + ";" + sentinelDetail)));
+            // the replicas the master reports (INFO replication), merged with those the Sentinel knows (flags)
+            Map<String, String[]> replicas = new java.util.TreeMap<>();
+            for (String line : repl.split("\r?\n")) {
+                if (line.matches("slave\\d+:.*")) {
+                    Map<String, String> f = pairs(line.substring(line.indexOf(':') + 1));
+                    replicas.put(f.get("ip") + ":" + f.get("port"), new String[] {f.get("state"),
+                            "state=" + f.get("state") + " offset=" + f.get("offset") + " lag=" + f.get("lag")});
                 }
             }
+            if (reported != null) {
+                for (Map<String, String> r : reported.replicas) {
+                    String address = r.get("ip") + ":" + r.get("port");
+                    String flags = r.getOrDefault("flags", "");
+                    String[] known = replicas.get(address);
+                    String state = known != null ? known[0] : flags.contains("down") || flags.contains("disconnected")
+                            ? "down" : "unknown";
+                    replicas.put(address, new String[] {state, (known != null ? known[1] + " " : "")
+                            + "sentinel flags=" + flags + " master-link-status="
+                            + r.getOrDefault("master-link-status", "?")});
+                }
+            }
+            replicas.forEach((address, st) -> members.add(new Health.Member(address, "online".equals(st[0]),
+                    "replica", "unknown", null, st[1])));
             return new EngineStatus(members, Optional.ofNullable(masterAddress));
         });
     }
