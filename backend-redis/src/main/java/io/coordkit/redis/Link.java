@@ -51,6 +51,8 @@ final class Link implements AutoCloseable {
     private final Runnable onBroken;
     private final Object lock = new Object();
     private CompletableFuture<Conn> current;
+    /** Completes when the last command asked for was handed to Lettuce; see {@link #ordered}. */
+    private CompletableFuture<Void> sent = CompletableFuture.completedFuture(null);
     private volatile Conn live;
     private volatile boolean closed;
 
@@ -231,8 +233,33 @@ final class Link implements AutoCloseable {
      */
     <T> CompletableFuture<T> call(String what, Function<RedisAsyncCommands<String, byte[]>, ? extends
             java.util.concurrent.CompletionStage<T>> command) {
-        return conn().thenCompose(c -> command.apply(c.async()).toCompletableFuture()
+        return ordered(c -> command.apply(c.async()).toCompletableFuture()
                 .exceptionallyCompose(e -> failed(c, what, e)));
+    }
+
+    /**
+     * Hands commands to the connection in the order they were asked for, also while a connection is being opened
+     * (the dependents of one future would run in reverse order: a withdrawal could reach Redis before the join it
+     * undoes).
+     */
+    private <T> CompletableFuture<T> ordered(Function<Conn, CompletableFuture<T>> send) {
+        CompletableFuture<Conn> connection;
+        CompletableFuture<Void> previous;
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        synchronized (lock) {
+            connection = conn();
+            previous = sent;
+            sent = mine;
+        }
+        CompletableFuture<T> result = previous.thenCompose(x -> connection).thenCompose(c -> {
+            try {
+                return send.apply(c);
+            } finally {
+                mine.complete(null);
+            }
+        });
+        result.whenComplete((v, e) -> mine.complete(null));
+        return result;
     }
 
     /**
@@ -255,7 +282,7 @@ final class Link implements AutoCloseable {
 
     private CompletableFuture<List<Object>> eval(String what, Script script, boolean deadline, String[] keys,
                                                  Object... args) {
-        return conn().thenCompose(c -> {
+        return ordered(c -> {
             byte[][] argv = new byte[args.length + 2][];
             argv[0] = bytes(base);
             argv[1] = bytes(deadline ? Long.toString(System.currentTimeMillis() + c.offsetMs

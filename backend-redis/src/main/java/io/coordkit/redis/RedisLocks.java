@@ -6,7 +6,11 @@ import io.coordkit.spi.LockBackend;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -37,6 +41,7 @@ final class RedisLocks implements LockBackend {
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
     private final Replication replication;
+    private final Set<Lease> held = ConcurrentHashMap.newKeySet();
 
     RedisLocks(Link link, Keys keys, SessionKeeper session, Notifier notifier, Executor executor,
                ScheduledExecutorService scheduler, Replication replication) {
@@ -51,8 +56,36 @@ final class RedisLocks implements LockBackend {
 
     @Override
     public CompletableFuture<Optional<BackendLease>> acquire(LockRequest request, Runnable onLost) {
-        Attempt a = new Attempt(request);
+        Attempt a = new Attempt(request, onLost);
         return a.start();
+    }
+
+    /**
+     * Checks that every lease handed out is still on Redis, and reports those that are not ({@code onLost}). Run by
+     * the session before it reports RECONNECTED: with Sentinel, a failover can keep the session key (replicated)
+     * but lose a grant made just before it; such a lease must not turn HELD again.
+     *
+     * @return completes when every lease was checked (failures count as still held: the session is then
+     *         suspended again by its next renewal)
+     */
+    CompletableFuture<Void> verifyHeld() {
+        String current;
+        try {
+            current = session.sid();
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+        held.removeIf(l -> !l.sid.equals(current)); // leases of a lost session: the core has them LOST already
+        List<CompletableFuture<?>> checks = new ArrayList<>();
+        for (Lease l : held) {
+            checks.add(link.<Boolean>call("check lease of '" + l.request.name() + "'", c -> c.hexists(l.lockKeys[0],
+                    l.id)).thenAccept(present -> {
+                        if (!present && held.remove(l)) {
+                            l.onLost.run();
+                        }
+                    }));
+        }
+        return CompletableFuture.allOf(checks.toArray(new CompletableFuture[0])).handle((x, e) -> null);
     }
 
     private static String mode(LockKind kind) {
@@ -71,6 +104,7 @@ final class RedisLocks implements LockBackend {
     /** One acquisition: its steps run one at a time on a {@link Rechecker}. */
     private final class Attempt {
         private final LockRequest request;
+        private final Runnable onLost;
         private final String id = UUID.randomUUID().toString();
         private final String stem;
         private final String[] lockKeys;
@@ -82,8 +116,9 @@ final class RedisLocks implements LockBackend {
         private ScheduledFuture<?> timeout;
         private boolean enqueued;
 
-        Attempt(LockRequest request) {
+        Attempt(LockRequest request, Runnable onLost) {
             this.request = request;
+            this.onLost = onLost;
             this.stem = keys.lock(request.kind(), request.name());
             this.lockKeys = new String[] {stem + ":h", stem + ":q", stem + ":w", keys.lockCounters()};
             this.channel = stem + ":c";
@@ -184,12 +219,14 @@ final class RedisLocks implements LockBackend {
         }
 
         private void grant(long token) {
-            Lease lease = new Lease(request, id, lockKeys, channel, token);
+            Lease lease = new Lease(request, id, sid, lockKeys, channel, token, onLost);
             replication.await("acquire lock '" + request.name() + "'").whenComplete((x, e) -> {
                 if (e != null) {
                     lease.release();
                     result.completeExceptionally(e);
-                } else if (!result.complete(Optional.of(lease))) {
+                } else if (result.complete(Optional.of(lease))) {
+                    held.add(lease);
+                } else {
                     lease.release();
                 }
             });
@@ -225,13 +262,18 @@ final class RedisLocks implements LockBackend {
         private final String[] lockKeys;
         private final String channel;
         private final long token;
+        private final Runnable onLost;
+        private final String sid;
 
-        Lease(LockRequest request, String id, String[] lockKeys, String channel, long token) {
+        Lease(LockRequest request, String id, String sid, String[] lockKeys, String channel, long token,
+              Runnable onLost) {
             this.request = request;
             this.id = id;
+            this.sid = sid;
             this.lockKeys = lockKeys;
             this.channel = channel;
             this.token = token;
+            this.onLost = onLost;
         }
 
         @Override
@@ -241,6 +283,7 @@ final class RedisLocks implements LockBackend {
 
         @Override
         public CompletableFuture<Void> release() {
+            held.remove(this);
             return link.evalAnyTime("release lock '" + request.name() + "'", Scripts.LOCK_RELEASE, lockKeys, id,
                     channel).thenApply(r -> (Void) null);
         }

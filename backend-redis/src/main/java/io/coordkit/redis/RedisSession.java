@@ -68,6 +68,7 @@ final class RedisSession implements BackendSession {
         Replication replication = new Replication(link, waitReplicas);
         this.kv = new RedisKv(link, keys, notifier, scheduler, streamLength, replication);
         this.locks = new RedisLocks(link, keys, keeper, notifier, scheduler, scheduler, replication);
+        keeper.beforeReconnected(locks::verifyHeld);
         this.registry = new RedisRegistry(link, keys, keeper, notifier, scheduler, replication);
         this.elections = new RedisElections(link, keys, keeper, notifier, scheduler, replication);
         this.probe = new StatusProbe(link, sentinels, master);

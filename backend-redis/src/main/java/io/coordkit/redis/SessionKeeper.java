@@ -51,6 +51,8 @@ final class SessionKeeper {
     private boolean busy;
     private ScheduledFuture<?> next;
     private volatile boolean closed;
+    private volatile java.util.function.Supplier<CompletableFuture<?>> beforeReconnected =
+            () -> CompletableFuture.completedFuture(null);
 
     SessionKeeper(Link link, Keys keys, Duration ttl, SessionStates states, ScheduledExecutorService scheduler) {
         this.link = link;
@@ -107,6 +109,11 @@ final class SessionKeeper {
             }
             LockSupport.parkNanos(retryEveryMs * 1_000_000);
         }
+    }
+
+    /** @param check runs after a successful renewal of a suspended session, before RECONNECTED is told */
+    void beforeReconnected(java.util.function.Supplier<CompletableFuture<?>> check) {
+        this.beforeReconnected = check;
     }
 
     /** @return the current session's id; throws when between sessions */
@@ -181,8 +188,25 @@ final class SessionKeeper {
                             return;
                         }
                         expiresAt = sent + ttl.toNanos();
-                        states.renewed();
-                        schedule(renewEveryMs);
+                        if (states.state() != SessionState.SUSPENDED) {
+                            schedule(renewEveryMs);
+                            return;
+                        }
+                        busy = true;
+                        CompletableFuture<?> check;
+                        try {
+                            check = beforeReconnected.get();
+                        } catch (RuntimeException x) {
+                            check = CompletableFuture.completedFuture(null);
+                        }
+                        check.orTimeout(renewTimeoutMs, TimeUnit.MILLISECONDS).whenCompleteAsync((x, y) -> {
+                            busy = false;
+                            if (closed || !current.equals(sid)) {
+                                return;
+                            }
+                            states.renewed();
+                            schedule(renewEveryMs);
+                        }, scheduler);
                     } else if (e == null) {
                         lose();
                     } else {
