@@ -66,8 +66,17 @@ final class Link implements AutoCloseable {
             this.offsetMs = offsetMs;
         }
 
+        private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+
         RedisAsyncCommands<String, byte[]> async() {
             return connection.async();
+        }
+
+        /** Closes once (Lettuce warns about a second close). */
+        void close() {
+            if (closing.compareAndSet(false, true)) {
+                connection.closeAsync();
+            }
         }
     }
 
@@ -97,6 +106,9 @@ final class Link implements AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (closed) {
+                    return; // the client's shutdown closes it
+                }
                 Conn c = live;
                 if (c != null && c.connection == connection) {
                     drop(c);
@@ -213,7 +225,7 @@ final class Link implements AutoCloseable {
                 live = null;
             }
         }
-        c.connection.closeAsync();
+        c.close();
     }
 
     /** Drops the connection in use, if any. */
@@ -324,15 +336,11 @@ final class Link implements AutoCloseable {
 
     @Override
     public void close() {
-        CompletableFuture<Conn> c;
         synchronized (lock) {
             closed = true;
-            c = current;
             current = null;
         }
-        if (c != null) {
-            c.thenAccept(conn -> conn.connection.closeAsync());
-        }
+        // closes every connection of the client (closing them one by one first would close some twice)
         try {
             client.shutdownAsync(0, operationTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .get(operationTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);

@@ -85,7 +85,7 @@ final class Notifier implements AutoCloseable {
 
     private void ensureConnected() {
         synchronized (this) {
-            if (closed || connecting || (connection != null && connection.isOpen())) {
+            if (closed || connecting || (connection != null && connection.isOpen()) || subscribers.isEmpty()) {
                 return;
             }
             connecting = true;
@@ -129,13 +129,14 @@ final class Notifier implements AutoCloseable {
         subscribers.values().forEach(s -> s.forEach(Rechecker::trigger));
     }
 
+    /** Stops; the pub/sub connection is closed with the client ({@link Link#close()}). */
     @Override
     public void close() {
         timer.cancel(false);
         synchronized (this) {
             closed = true;
+            connection = null;
         }
-        reset();
         subscribers.values().forEach(s -> s.forEach(Rechecker::stop));
         subscribers.clear();
     }

@@ -30,6 +30,7 @@ final class RedisSession implements BackendSession {
     private final ConnectionSpec spec;
     private final Set<Capability> capabilities;
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService keeperThread;
     private final Link link;
     private final SessionKeeper keeper;
     private final Notifier notifier;
@@ -50,6 +51,15 @@ final class RedisSession implements BackendSession {
         });
         s.setRemoveOnCancelPolicy(true);
         this.scheduler = s;
+        // The liveness key's renewals get a thread of their own: nothing else (a notifier's connect, a burst of
+        // re-checks, class loading in a cold JVM) may delay them past the TTL.
+        ScheduledThreadPoolExecutor k = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "coordkit-redis-session-" + SEQUENCE.get());
+            t.setDaemon(true);
+            return t;
+        });
+        k.setRemoveOnCancelPolicy(true);
+        this.keeperThread = k;
         Keys keys = new Keys(spec.namespace());
         SessionKeeper[] keeperRef = new SessionKeeper[1];
         Notifier[] notifierRef = new Notifier[1];
@@ -61,7 +71,8 @@ final class RedisSession implements BackendSession {
                 notifierRef[0].reset();
             }
         });
-        this.keeper = new SessionKeeper(link, keys, spec.sessionTtl(), new SessionStates(events), scheduler);
+        this.keeper = new SessionKeeper(link, keys, spec.sessionTtl(), new SessionStates(events),
+                keeperThread, !sentinels.isEmpty());
         keeperRef[0] = keeper;
         this.notifier = new Notifier(link, scheduler, recheckPeriod(spec.sessionTtl()));
         notifierRef[0] = notifier;
@@ -155,6 +166,7 @@ final class RedisSession implements BackendSession {
         notifier.close();
         link.close();
         scheduler.shutdownNow();
+        keeperThread.shutdownNow();
     }
 
     @Override

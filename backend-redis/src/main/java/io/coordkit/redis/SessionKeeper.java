@@ -45,6 +45,7 @@ final class SessionKeeper {
     private final long renewEveryMs;
     private final long retryEveryMs;
     private final long renewTimeoutMs;
+    private final boolean reresolveOnTimeout;
     private int counter;
     private volatile String sid;
     private long expiresAt;
@@ -54,7 +55,15 @@ final class SessionKeeper {
     private volatile java.util.function.Supplier<CompletableFuture<?>> beforeReconnected =
             () -> CompletableFuture.completedFuture(null);
 
-    SessionKeeper(Link link, Keys keys, Duration ttl, SessionStates states, ScheduledExecutorService scheduler) {
+    /**
+     * @param reresolveOnTimeout true with Sentinel: a renewal that times out drops the connection, so that the next
+     *                           one asks the Sentinels again (the master may be frozen and replaced); on a single
+     *                           server a new connection would reach the same server and only add round trips to a
+     *                           slow one, so a suspended session's renewal waits instead, up to the expiry
+     */
+    SessionKeeper(Link link, Keys keys, Duration ttl, SessionStates states, ScheduledExecutorService scheduler,
+                  boolean reresolveOnTimeout) {
+        this.reresolveOnTimeout = reresolveOnTimeout;
         this.link = link;
         this.keys = keys;
         this.ttl = ttl;
@@ -79,14 +88,16 @@ final class SessionKeeper {
         Throwable last = null;
         while (true) {
             String candidate = nextSid();
-            long sent = System.nanoTime();
-            long left = deadline - sent;
+            long left = deadline - System.nanoTime();
+            long[] sent = new long[1];
             try {
-                String r = link.call("open a session", c -> c.set(keys.session(candidate), VALUE,
-                        SetArgs.Builder.nx().px(ttl.toMillis()))).get(Math.max(1, left), TimeUnit.NANOSECONDS);
+                String r = link.call("open a session", c -> {
+                    sent[0] = System.nanoTime(); // when the command leaves, not when the connection was asked for
+                    return c.set(keys.session(candidate), VALUE, SetArgs.Builder.nx().px(ttl.toMillis()));
+                }).get(Math.max(1, left), TimeUnit.NANOSECONDS);
                 if ("OK".equals(r)) {
                     sid = candidate;
-                    expiresAt = sent + ttl.toNanos();
+                    expiresAt = sent[0] + ttl.toNanos();
                     schedule(renewEveryMs);
                     return;
                 }
@@ -172,13 +183,21 @@ final class SessionKeeper {
 
     private void renew() {
         String current = sid;
-        long sent = System.nanoTime();
+        long asked = System.nanoTime();
+        long[] dispatched = {asked};
         busy = true;
-        link.call("renew the session", c -> c.set(keys.session(current), VALUE, SetArgs.Builder.xx()
-                        .px(ttl.toMillis())))
-                .orTimeout(renewTimeoutMs, TimeUnit.MILLISECONDS)
+        // Connected: a renewal must answer within a third of the TTL, so that a client cut off is SUSPENDED before
+        // Redis can expire its key. Suspended: give it until the expiry (unless the connection is to be re-made).
+        long timeout = states.state() == SessionState.SUSPENDED && !reresolveOnTimeout
+                ? Math.max(renewTimeoutMs, (expiresAt - asked) / 1_000_000) : renewTimeoutMs;
+        link.call("renew the session", c -> {
+                    dispatched[0] = System.nanoTime();
+                    return c.set(keys.session(current), VALUE, SetArgs.Builder.xx().px(ttl.toMillis()));
+                })
+                .orTimeout(timeout, TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, e) -> {
                     busy = false;
+                    long sent = dispatched[0];
                     if (closed || !current.equals(sid)) {
                         return;
                     }
@@ -210,7 +229,7 @@ final class SessionKeeper {
                     } else if (e == null) {
                         lose();
                     } else {
-                        if (Errors.unwrap(e) instanceof java.util.concurrent.TimeoutException) {
+                        if (reresolveOnTimeout && Errors.unwrap(e) instanceof java.util.concurrent.TimeoutException) {
                             link.dropCurrent();
                         }
                         states.renewalFailed();
@@ -232,10 +251,12 @@ final class SessionKeeper {
 
     private void createNew() {
         String candidate = nextSid();
-        long sent = System.nanoTime();
+        long[] dispatched = {System.nanoTime()};
         busy = true;
-        link.call("open a new session", c -> c.set(keys.session(candidate), VALUE, SetArgs.Builder.nx()
-                        .px(ttl.toMillis())))
+        link.call("open a new session", c -> {
+                    dispatched[0] = System.nanoTime();
+                    return c.set(keys.session(candidate), VALUE, SetArgs.Builder.nx().px(ttl.toMillis()));
+                })
                 .orTimeout(renewTimeoutMs, TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, e) -> {
                     busy = false;
@@ -247,7 +268,7 @@ final class SessionKeeper {
                     }
                     if (e == null && "OK".equals(r)) {
                         sid = candidate;
-                        expiresAt = sent + ttl.toNanos();
+                        expiresAt = dispatched[0] + ttl.toNanos();
                         states.opened();
                         schedule(renewEveryMs);
                     } else {
