@@ -48,6 +48,7 @@ final class Link implements AutoCloseable {
     private final String uri;
     private final String base;
     private final Duration operationTimeout;
+    private final Duration handshakeTimeout;
     private final Runnable onBroken;
     private final Object lock = new Object();
     private CompletableFuture<Conn> current;
@@ -86,10 +87,12 @@ final class Link implements AutoCloseable {
      * @param base             the namespace's key base, handed to every script
      * @param operationTimeout the limit of one command
      * @param connectTimeout   the limit of one connection attempt
+     * @param handshakeTimeout the limit of a new connection's first answer ({@code ROLE})
      * @param onBroken         told (on a Lettuce thread) when the connection in use drops
      */
     Link(RedisURI redisUri, String uri, String base, Duration operationTimeout, Duration connectTimeout,
-         Runnable onBroken) {
+         Duration handshakeTimeout, Runnable onBroken) {
+        this.handshakeTimeout = handshakeTimeout;
         this.redisUri = redisUri;
         this.uri = uri;
         this.base = base;
@@ -176,6 +179,9 @@ final class Link implements AutoCloseable {
     private CompletableFuture<Conn> open() {
         return client.connectAsync(CODEC, redisUri).toCompletableFuture()
                 .thenCompose(c -> c.async().role().toCompletableFuture()
+                        // a frozen master accepts the TCP connection (the kernel does) but never answers: give up
+                        // on it sooner than the operation timeout, so that the next attempt asks the Sentinels again
+                        .orTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS)
                         .thenCompose(role -> {
                             String r = role.isEmpty() ? "?" : text(role.get(0));
                             if (!"master".equals(r)) {

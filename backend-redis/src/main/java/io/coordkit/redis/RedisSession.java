@@ -63,7 +63,11 @@ final class RedisSession implements BackendSession {
         Keys keys = new Keys(spec.namespace());
         SessionKeeper[] keeperRef = new SessionKeeper[1];
         Notifier[] notifierRef = new Notifier[1];
-        this.link = new Link(redisUri, spec.uri(), keys.base(), spec.operationTimeout(), spec.connectTimeout(), () -> {
+        // a new connection's first answer: at most the operation timeout, at least a second, else a third of the TTL
+        Duration handshake = Duration.ofMillis(Math.min(spec.operationTimeout().toMillis(),
+                Math.max(1000, spec.sessionTtl().toMillis() / 3)));
+        this.link = new Link(redisUri, spec.uri(), keys.base(), spec.operationTimeout(), spec.connectTimeout(),
+                handshake, () -> {
             if (keeperRef[0] != null) {
                 keeperRef[0].connectionBroken();
             }

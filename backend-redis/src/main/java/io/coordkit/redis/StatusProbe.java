@@ -112,7 +112,7 @@ final class StatusProbe {
     private CompletableFuture<SentinelView> askSentinel(Endpoint e) {
         long t0 = System.nanoTime();
         RedisURI uri = RedisURI.builder().withHost(e.host()).withPort(e.port() < 0 ? 26379 : e.port())
-                .withTimeout(link.operationTimeout()).build();
+                .withTimeout(link.operationTimeout().dividedBy(2)).build();
         SentinelView view = new SentinelView();
         CompletableFuture<StatefulRedisSentinelConnection<String, String>> conn =
                 link.client().connectSentinelAsync(StringCodec.UTF8, uri);
@@ -131,7 +131,8 @@ final class StatusProbe {
                             return view;
                         })
                         .whenComplete((v, x) -> c.closeAsync()))
-                .orTimeout(link.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // half the operation timeout: a frozen Sentinel is reported unreachable, it does not fail health
+                .orTimeout(Math.max(50, link.operationTimeout().toMillis() / 2), TimeUnit.MILLISECONDS)
                 .exceptionally(x -> {
                     view.error = String.valueOf(Errors.unwrap(x).getMessage());
                     return view;
