@@ -68,7 +68,25 @@ final class Scripts {
                 changed = true
               end
             end
-            if not redis.call('ZSCORE', Q, a) then
+            local function grant(queued)
+              if queued then
+                redis.call('ZREM', Q, a)
+                redis.call('HDEL', W, a)
+              end
+              local tok = redis.call('HINCRBY', T, field, 1)
+              redis.call('HSET', H, a, sid .. '|' .. mode .. '|' .. tok)
+              if changed or mode == 'r' or mode == 's' then redis.call('PUBLISH', chan, 'g') end
+              return {1, tok}
+            end
+            local queued = redis.call('ZSCORE', Q, a)
+            if (not queued) and enq == '1' and redis.call('ZCARD', Q) == 0 then
+              -- nobody waits: granted at once if the holders allow it, without joining the queue
+              if ((mode == 'x' or mode == 'w') and n == 0) or (mode == 'r' and not writer)
+                  or (mode == 's' and n < permits) then
+                return grant(false)
+              end
+            end
+            if not queued then
               if enq ~= '1' then
                 if changed then redis.call('PUBLISH', chan, 'p') end
                 return {0, 0}
@@ -96,12 +114,7 @@ final class Scripts {
               end
             end
             if ok then
-              redis.call('ZREM', Q, a)
-              redis.call('HDEL', W, a)
-              local tok = redis.call('HINCRBY', T, field, 1)
-              redis.call('HSET', H, a, sid .. '|' .. mode .. '|' .. tok)
-              if changed or mode == 'r' or mode == 's' then redis.call('PUBLISH', chan, 'g') end
-              return {1, tok}
+              return grant(true)
             end
             if leave == '1' then
               redis.call('ZREM', Q, a)
