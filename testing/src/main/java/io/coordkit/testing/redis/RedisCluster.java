@@ -1,0 +1,298 @@
+package io.coordkit.testing.redis;
+
+import io.coordkit.testing.FreePorts;
+import io.coordkit.testing.LocalProcess;
+import io.coordkit.testing.LocalProcessCluster;
+import io.coordkit.testing.NodeRole;
+import io.coordkit.testing.TestDirectories;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * Redis servers as local processes of Debian's {@code redis-server} and {@code redis-sentinel}: a single server, or a
+ * master with two replicas watched by three Sentinels (quorum 2, {@code down-after-milliseconds} 1000,
+ * {@code failover-timeout} 5000), all on free 127.0.0.1 ports, without persistence ({@code --save ''
+ * --appendonly no}). Each Sentinel has its own writable config file (Sentinel rewrites it).
+ *
+ * <p>Roles come from {@code ROLE}: a replica whose link to its master is up is a follower; a server that calls
+ * itself master is the leader only if the Sentinels (the majority of those that answer) name it: a killed master
+ * restarted by hand comes back as an <em>empty</em> master and keeps calling itself master until Sentinel demotes
+ * it (about 8 s later, by Sentinel's own rule), and an old master thawed after a failover does the same briefly.
+ * Such a node is reported {@link NodeRole#NOT_SERVING}, so {@link #awaitServing} waits for the demotion.
+ *
+ * <p>A node restarted alone is started with the same command as before (so an old master comes back as a master);
+ * when the whole cluster starts again, the node that led last starts as master and the others as its replicas. For
+ * {@code redis-sentinel:} URIs the client endpoints are the Sentinels ({@link #clientEndpoints()}).
+ */
+public final class RedisCluster extends LocalProcessCluster {
+
+    /** The name the Sentinels monitor. */
+    public static final String MASTER_NAME = "coordkit";
+
+    private static final List<String> PORTS = List.of("client");
+    private static final int ASK_TIMEOUT_MS = 1000;
+
+    private final boolean withSentinels;
+    private final List<Sentinel> sentinels = new ArrayList<>();
+    private final Map<Integer, Integer> replicaOf = new HashMap<>();
+    private volatile int lastLeader = 1;
+    private boolean startingAll;
+
+    private RedisCluster(int size, boolean withSentinels) {
+        super("redis", size);
+        this.withSentinels = withSentinels;
+        if (withSentinels) {
+            for (int i = 1; i <= 3; i++) {
+                sentinels.add(new Sentinel(i, FreePorts.next(), TestDirectories.newDataDirectory("redis-sentinel" + i),
+                        logDirectory().resolve("sentinel-" + i + ".log")));
+            }
+        }
+    }
+
+    /** @return one Redis server; not started */
+    public static RedisCluster single() {
+        return new RedisCluster(1, false);
+    }
+
+    /** @return a master, two replicas and three Sentinels; not started */
+    public static RedisCluster withSentinels() {
+        return new RedisCluster(3, true);
+    }
+
+    /** @return the Sentinels (empty for a single server) */
+    public List<Sentinel> sentinels() {
+        return List.copyOf(sentinels);
+    }
+
+    @Override
+    public List<InetSocketAddress> clientEndpoints() {
+        if (!withSentinels) {
+            return super.clientEndpoints();
+        }
+        return sentinels.stream().map(Sentinel::address).collect(Collectors.toList());
+    }
+
+    @Override
+    protected List<String> portNames() {
+        return PORTS;
+    }
+
+    @Override
+    public synchronized void start(Duration timeout) {
+        boolean none = localNodes().stream().noneMatch(LocalNode::isRunning);
+        startingAll = none;
+        try {
+            super.start(timeout);
+        } finally {
+            startingAll = false;
+        }
+    }
+
+    @Override
+    protected LocalProcess.Builder process(LocalNode node, boolean firstStart) {
+        Integer masterPort;
+        if (firstStart || startingAll) {
+            int m = startingAll ? lastLeader : 1;
+            masterPort = node.index() == m ? null : localNodes().get(m - 1).port("client");
+            replicaOf.put(node.index(), masterPort == null ? 0 : masterPort);
+        } else {
+            int p = replicaOf.getOrDefault(node.index(), 0);
+            masterPort = p == 0 ? null : p;
+        }
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(node.port("client")),
+                "--bind", "127.0.0.1", "--protected-mode", "no", "--daemonize", "no", "--save", "",
+                "--appendonly", "no", "--dir", node.dataDirectory().toString(), "--logfile", "",
+                "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
+        if (masterPort != null) {
+            cmd.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(masterPort)));
+        }
+        return LocalProcess.builder(node.name()).command(cmd);
+    }
+
+    @Override
+    protected NodeRole askRole(LocalNode node) {
+        Object reply;
+        try {
+            reply = Resp.command(node.clientAddress(), ASK_TIMEOUT_MS, "ROLE");
+        } catch (IOException e) {
+            return NodeRole.NOT_SERVING;
+        }
+        if (!(reply instanceof List<?> role) || role.isEmpty()) {
+            return NodeRole.NOT_SERVING;
+        }
+        String kind = String.valueOf(role.get(0));
+        if ("master".equals(kind)) {
+            if (!withSentinels) {
+                return NodeRole.STANDALONE;
+            }
+            Optional<Integer> named = sentinelsMaster();
+            if (named.isEmpty() || named.get() == node.port("client")) {
+                lastLeader = node.index();
+                return NodeRole.LEADER;
+            }
+            return NodeRole.NOT_SERVING;
+        }
+        if ("slave".equals(kind) && role.size() > 3 && "connected".equals(String.valueOf(role.get(3)))) {
+            return NodeRole.FOLLOWER;
+        }
+        return NodeRole.NOT_SERVING;
+    }
+
+    /** @return the master's port as most of the answering Sentinels name it */
+    public Optional<Integer> sentinelsMaster() {
+        Map<Integer, Integer> votes = new HashMap<>();
+        for (Sentinel s : sentinels) {
+            if (!s.process.isAlive() || s.process.isFrozen()) {
+                continue;
+            }
+            s.askMaster().ifPresent(p -> votes.merge(p, 1, Integer::sum));
+        }
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+    }
+
+    @Override
+    public void awaitServing(Duration timeout) {
+        super.awaitServing(timeout);
+        if (!withSentinels) {
+            return;
+        }
+        // every running Sentinel must name the serving master and know its peers (to fail over) and the replicas
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<Integer> leader = leader().map(n -> n.clientAddress().getPort());
+            boolean ok = leader.isPresent();
+            for (Sentinel s : sentinels) {
+                if (!s.process.isAlive() || s.process.isFrozen()) {
+                    continue;
+                }
+                ok &= s.askMaster().equals(leader) && s.knownPeers() >= 2;
+            }
+            if (ok) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Sentinels do not agree on the master within " + timeout + "\n"
+                        + describe());
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    @Override
+    protected void startAuxiliaries() {
+        int masterPort = localNodes().get(lastLeader - 1).port("client");
+        for (Sentinel s : sentinels) {
+            if (!s.process.isAlive()) {
+                s.start(masterPort);
+            }
+        }
+    }
+
+    @Override
+    protected void stopAuxiliaries() {
+        for (Sentinel s : sentinels) {
+            s.process.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            super.close();
+        } finally {
+            for (Sentinel s : sentinels) {
+                s.process.close();
+                TestDirectories.deleteRecursively(s.directory);
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder(super.describe());
+        for (Sentinel s : sentinels) {
+            sb.append("\n  sentinel-").append(s.index).append(' ').append(s.address()).append(s.process.isAlive()
+                    ? (s.process.isFrozen() ? " FROZEN" : " names master " + s.askMaster().orElse(-1)) : " DOWN");
+        }
+        return sb.toString();
+    }
+
+    /** One Sentinel: a process that can be killed, frozen, thawed and started again with its rewritten config. */
+    public static final class Sentinel {
+        private final int index;
+        private final int port;
+        private final Path directory;
+        private final LocalProcess process;
+        private boolean configured;
+
+        Sentinel(int index, int port, Path directory, Path log) {
+            this.index = index;
+            this.port = port;
+            this.directory = directory;
+            this.process = LocalProcess.builder("sentinel-" + index)
+                    .command(List.of("redis-sentinel", directory.resolve("sentinel.conf").toString()))
+                    .logFile(log).build();
+        }
+
+        /** @return where clients reach it */
+        public InetSocketAddress address() {
+            return new InetSocketAddress(FreePorts.loopback().getHostAddress(), port);
+        }
+
+        /** @return the process (kill, freeze, thaw, stop, start) */
+        public LocalProcess process() {
+            return process;
+        }
+
+        synchronized void start(int masterPort) {
+            if (!configured) {
+                String conf = "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\nlogfile \"\"\n"
+                        + "dir " + directory + "\n"
+                        + "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 2\n"
+                        + "sentinel down-after-milliseconds " + MASTER_NAME + " 1000\n"
+                        + "sentinel failover-timeout " + MASTER_NAME + " 5000\n"
+                        + "sentinel parallel-syncs " + MASTER_NAME + " 1\n";
+                try {
+                    Files.writeString(directory.resolve("sentinel.conf"), conf);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                configured = true;
+            }
+            process.start();
+        }
+
+        Optional<Integer> askMaster() {
+            try {
+                Object r = Resp.command(address(), ASK_TIMEOUT_MS, "SENTINEL", "get-master-addr-by-name", MASTER_NAME);
+                if (r instanceof List<?> l && l.size() == 2) {
+                    return Optional.of(Integer.parseInt(String.valueOf(l.get(1))));
+                }
+            } catch (IOException | RuntimeException e) {
+                // not answering
+            }
+            return Optional.empty();
+        }
+
+        int knownPeers() {
+            try {
+                Object r = Resp.command(address(), ASK_TIMEOUT_MS, "SENTINEL", "sentinels", MASTER_NAME);
+                return r instanceof List<?> l ? l.size() : 0;
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+    }
+}
