@@ -218,7 +218,7 @@ class CoordctlTest {
         // the same limit given in the URI bounds the connection too
         r = Cli.run("--uri", closed + "?operationTimeout=1s", "get", "k");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.UNAVAILABLE);
-        assertThat(r.err()).contains("connect timeout of PT1S");
+        assertThat(r.err()).contains("could not connect to", "within the connect timeout of 1s (URI-6)");
     }
 
     @Test
