@@ -182,10 +182,14 @@ class SessionRaceTest {
         List<String> events = new CopyOnWriteArrayList<>();
         CompletableFuture<Candidate> joining = c.elections().election("e").joinAsync("c1", Map.of(),
                 recording(events));
-        await().until(() -> b.hanging.size() == 1);
+        // The grant must come within the join's 300 ms operation timeout, after the new session is CONNECTED (the
+        // lost one counted): poll at once and often (Awaitility's default first poll after 100 ms made this test
+        // fail on a loaded machine before the grant was sent).
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> b.hanging.size() == 1);
         b.emit(SessionState.LOST);
         b.emit(SessionState.CONNECTED);
-        await().until(() -> c.sessionState() == SessionState.CONNECTED);
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(() -> ((CoordinatorImpl) c).epoch() == 1 && c.sessionState() == SessionState.CONNECTED);
         @SuppressWarnings("unchecked")
         CompletableFuture<BackendCandidacy> grant = (CompletableFuture<BackendCandidacy>) b.hanging.get(0);
         grant.complete(b.candidacy("c1"));
