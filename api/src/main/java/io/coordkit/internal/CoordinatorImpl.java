@@ -298,6 +298,8 @@ final class CoordinatorImpl implements Coordinator {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        LOG.debug("closing {}: {} watches open, {} releases waiting for a retry", spec.uri(), subscriptions.size(),
+                releases.pending());
         subscriptions.closeAll();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (SessionBound b : session.unbindAll()) {

@@ -47,9 +47,4 @@ final class CoordinatorThreads {
         events.shutdown();
         scheduler.shutdown();
     }
-
-    /** @return true once {@link #shutdown()} was called */
-    boolean isShutdown() {
-        return events.isShutdown() && scheduler.isShutdown();
-    }
 }

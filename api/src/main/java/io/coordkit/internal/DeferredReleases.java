@@ -121,7 +121,7 @@ final class DeferredReleases {
         }
     }
 
-    /** @return how many releases wait for a retry */
+    /** @return how many releases wait for a retry (logged when the coordinator closes) */
     int pending() {
         return pending.size();
     }

@@ -84,7 +84,7 @@ final class Subscriptions {
         open.clear();
     }
 
-    /** @return how many subscriptions are open */
+    /** @return how many subscriptions are open (logged when the coordinator closes) */
     int size() {
         return open.size();
     }

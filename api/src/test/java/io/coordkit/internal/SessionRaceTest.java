@@ -182,10 +182,14 @@ class SessionRaceTest {
         List<String> events = new CopyOnWriteArrayList<>();
         CompletableFuture<Candidate> joining = c.elections().election("e").joinAsync("c1", Map.of(),
                 recording(events));
-        await().until(() -> b.hanging.size() == 1);
+        // The grant must come within the join's 300 ms operation timeout, after the new session is CONNECTED (the
+        // lost one counted): poll at once and often (Awaitility's default first poll after 100 ms made this test
+        // fail on a loaded machine before the grant was sent).
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> b.hanging.size() == 1);
         b.emit(SessionState.LOST);
         b.emit(SessionState.CONNECTED);
-        await().until(() -> c.sessionState() == SessionState.CONNECTED);
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(() -> ((CoordinatorImpl) c).epoch() == 1 && c.sessionState() == SessionState.CONNECTED);
         @SuppressWarnings("unchecked")
         CompletableFuture<BackendCandidacy> grant = (CompletableFuture<BackendCandidacy>) b.hanging.get(0);
         grant.complete(b.candidacy("c1"));
@@ -202,10 +206,12 @@ class SessionRaceTest {
         List<String> events = new CopyOnWriteArrayList<>();
         CompletableFuture<Candidate> joining = c.elections().election("e").joinAsync("c1", Map.of(),
                 recording(events));
-        await().until(() -> b.hanging.size() == 1);
+        // within the join's 300 ms operation timeout: poll at once and often (as in the test above)
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> b.hanging.size() == 1);
         b.candidateListeners.get("c1").elected(new LeaderInfo("c1", Map.of(), 1)); // before the join's answer
         b.emit(SessionState.SUSPENDED);
-        await().until(() -> c.sessionState() == SessionState.SUSPENDED);
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(() -> c.sessionState() == SessionState.SUSPENDED);
         @SuppressWarnings("unchecked")
         CompletableFuture<BackendCandidacy> grant = (CompletableFuture<BackendCandidacy>) b.hanging.get(0);
         grant.complete(b.candidacy("c1"));
