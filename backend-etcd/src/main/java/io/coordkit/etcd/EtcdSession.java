@@ -87,6 +87,7 @@ final class EtcdSession implements BackendSession {
     private final Vertx vertx;
     private final Client client;
     private final List<MemberChannel> members = new ArrayList<>();
+    private final MemberRouting routing;
     private final ManagedChannel jetcdChannel;
     private final java.util.concurrent.atomic.AtomicLong lastReconnectNanos = new java.util.concurrent.atomic.AtomicLong();
     private final SessionStates states;
@@ -112,12 +113,14 @@ final class EtcdSession implements BackendSession {
         this.vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true).setEventLoopPoolSize(2)
                 .setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
         Duration connect = min(spec.connectTimeout(), spec.operationTimeout());
-        List<String> endpoints = new ArrayList<>();
+        List<java.net.InetSocketAddress> addresses = new ArrayList<>();
         for (Endpoint e : spec.endpoints()) {
-            endpoints.add("http://" + e.toHostPort(EtcdProvider.DEFAULT_PORT));
+            addresses.add(new java.net.InetSocketAddress(e.host(), e.port() < 0 ? EtcdProvider.DEFAULT_PORT : e.port()));
         }
+        this.routing = new MemberRouting(this, addresses, Math.max(500, spec.sessionTtl().toMillis() / 3),
+                keepAliveTimeout(spec).toMillis());
         ClientBuilder builder = Client.builder()
-                .endpoints(endpoints.toArray(String[]::new))
+                .target(routing.target())
                 .vertx(vertx)
                 .executorService(jetcdExecutor)
                 .retryMaxAttempts(0)
@@ -170,6 +173,8 @@ final class EtcdSession implements BackendSession {
         } catch (RuntimeException e) {
             throw new BackendUnavailableException("could not set up an etcd client for " + spec.uri() + ": " + e, e);
         }
+        // probe the members while the lease is granted: one that does not answer is kept out of jetcd's rotation
+        CompletableFuture<java.util.Map<Integer, StatusResponse>> firstProbe = session.routing.start();
         try {
             session.keeper.grantFirst(spec.connectTimeout());
         } catch (RuntimeException e) {
@@ -179,7 +184,7 @@ final class EtcdSession implements BackendSession {
             }
             throw new BackendUnavailableException("could not open an etcd session at " + spec.uri() + ": " + e, e);
         }
-        session.capabilities = session.claims();
+        session.capabilities = session.claims(firstProbe);
         LOG.info("{}: session lease 0x{} open, {} (namespace {})", spec.uri(), Long.toHexString(session.keeper.leaseId()),
                 session.keeper.ttlDescription(), spec.namespace());
         return session;
@@ -203,13 +208,13 @@ final class EtcdSession implements BackendSession {
      * the freeze; the engine then revokes the lease, and the session is reported LOST. The cut-offs (3.4.30,
      * 3.5.13, 3.6.0) are releases made after the fix was merged.
      */
-    private Set<Capability> claims() {
+    private Set<Capability> claims(CompletableFuture<java.util.Map<Integer, StatusResponse>> firstProbe) {
         List<String> versions = new ArrayList<>();
         try {
-            for (Health.Member m : status().get(spec.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).members()) {
-                if (m.reachable()) {
-                    versions.add(m.version());
-                }
+            // the probe's own deadline is the keep-alive timeout: a frozen member delays connect by that much at most
+            for (StatusResponse s : firstProbe.get(keepAliveTimeout(spec).toMillis() + 1000, TimeUnit.MILLISECONDS)
+                    .values()) {
+                versions.add(s.getVersion());
             }
         } catch (Exception e) {
             LOG.info("{}: could not read the etcd version ({}); SESSION_SURVIVES_LEADER_FAILOVER not claimed",
@@ -354,6 +359,7 @@ final class EtcdSession implements BackendSession {
         }
         closed = true;
         states.close();
+        routing.close();
         keeper.close();
         kv.close();
         registry.close();
