@@ -228,8 +228,11 @@ public abstract class PartitionChecks extends EngineFaultSuite {
                 } else if (dice >= 70) {
                     history.add(Op.casUnknown(client, lastSeen, value, invoked));
                 }
+                // every write of unknown outcome may take effect at any later point, which multiplies the orders
+                // the checker must try: a cut-off client backs off instead of piling them up
+                pause(Duration.ofSeconds(1), "back off after an operation of unknown outcome");
             }
-            pause(Duration.ofMillis(25), "pace the workload: a few hundred operations keep the checker fast");
+            pause(Duration.ofMillis(40), "pace the workload: a few hundred operations keep the checker fast");
         }
         return null;
     }
