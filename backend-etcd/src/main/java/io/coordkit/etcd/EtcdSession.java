@@ -92,7 +92,7 @@ final class EtcdSession implements BackendSession {
     private final java.util.concurrent.atomic.AtomicLong lastReconnectNanos = new java.util.concurrent.atomic.AtomicLong();
     private final SessionStates states;
     private final LeaseKeeper keeper;
-    private final EtcdConfig kv;
+    private final EtcdConfig config;
     private final EtcdLocks locks;
     private final EtcdRegistry registry;
     private final EtcdElections elections;
@@ -150,7 +150,7 @@ final class EtcdSession implements BackendSession {
         }
         this.states = new SessionStates(events, spec.uri());
         this.keeper = new LeaseKeeper(this);
-        this.kv = new EtcdConfig(this);
+        this.config = new EtcdConfig(this);
         this.locks = new EtcdLocks(this);
         this.registry = new EtcdRegistry(this);
         this.elections = new EtcdElections(this);
@@ -252,7 +252,7 @@ final class EtcdSession implements BackendSession {
 
     @Override
     public ConfigBackend config() {
-        return kv;
+        return config;
     }
 
     @Override
@@ -361,7 +361,7 @@ final class EtcdSession implements BackendSession {
         states.close();
         routing.close();
         keeper.close();
-        kv.close();
+        config.close();
         registry.close();
         elections.close();
         locks.close();

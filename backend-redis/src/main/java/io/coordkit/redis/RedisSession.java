@@ -34,7 +34,7 @@ final class RedisSession implements BackendSession {
     private final Link link;
     private final SessionKeeper keeper;
     private final Notifier notifier;
-    private final RedisConfig kv;
+    private final RedisConfig config;
     private final RedisLocks locks;
     private final RedisRegistry registry;
     private final RedisElections elections;
@@ -81,7 +81,7 @@ final class RedisSession implements BackendSession {
         this.notifier = new Notifier(link, scheduler, recheckPeriod(spec.sessionTtl()));
         notifierRef[0] = notifier;
         Replication replication = new Replication(link, waitReplicas);
-        this.kv = new RedisConfig(link, keys, notifier, scheduler, streamLength, replication);
+        this.config = new RedisConfig(link, keys, notifier, scheduler, streamLength, replication);
         this.locks = new RedisLocks(link, keys, keeper, notifier, scheduler, scheduler, replication);
         keeper.beforeReconnected(locks::verifyHeld);
         this.registry = new RedisRegistry(link, keys, keeper, notifier, scheduler, replication);
@@ -136,7 +136,7 @@ final class RedisSession implements BackendSession {
 
     @Override
     public ConfigBackend config() {
-        return kv;
+        return config;
     }
 
     @Override
