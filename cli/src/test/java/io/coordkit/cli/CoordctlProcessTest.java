@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +96,24 @@ class CoordctlProcessTest {
         assertThat(kill.waitFor()).as("kill -" + signal).isZero();
     }
 
+    /**
+     * Sends Ctrl-C's SIGINT, or SIGTERM where the process ignores SIGINT: a test run started as a background job
+     * without job control (as {@code cmd &} in a script) passes SIG_IGN for SIGINT down to every child, and a JVM
+     * started so never sees Ctrl-C. SIGTERM goes through the same shutdown path of the JVM (its shutdown hooks).
+     *
+     * @return the exit code coordctl must end with: 128 plus the signal's number
+     */
+    private static int interrupt(Process p) throws IOException, InterruptedException {
+        boolean intIgnored = false;
+        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                intIgnored = (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0; // bit of SIGINT (2)
+            }
+        }
+        signal(p, intIgnored ? "TERM" : "INT");
+        return 128 + (intIgnored ? 15 : 2);
+    }
+
     /** @return its standard error once it exited, after checking that it exited with {@code code} */
     private static String exits(Run run, int code) throws InterruptedException {
         assertThat(run.process().waitFor(60, TimeUnit.SECONDS)).as("coordctl exits; " + run.err()).isTrue();
@@ -148,9 +167,9 @@ class CoordctlProcessTest {
         // -vv shows ZooKeeper's client trying to connect, so the signal comes while coordctl connects
         Run run = coordctl("-vv", "--uri", closed, "--connect-timeout", "10m", "lock", "l", "--", "true");
         await().atMost(WAIT).until(() -> run.err().toString().contains("Opening socket connection"));
-        signal(run.process(), "INT");
+        int code = interrupt(run.process());
         // well within the 10 minutes it would wait for a session otherwise
-        exits(run, 128 + 2);
+        exits(run, code);
     }
 
     @Test
@@ -170,14 +189,14 @@ class CoordctlProcessTest {
             own.close();
             await().atMost(WAIT).until(() -> lock.err().toString().contains("session SUSPENDED"));
             await().atMost(WAIT).until(() -> leader.err().toString().contains("session SUSPENDED"));
-            signal(lock.process(), "INT");
-            signal(leader.process(), "INT");
-            String err = exits(lock, 128 + 2);
+            int lockCode = interrupt(lock.process());
+            int leaderCode = interrupt(leader.process());
+            String err = exits(lock, lockCode);
             assertThat(err).contains("lock 'jobs/l' (token", "is left to the engine").doesNotContain("Exception");
             for (ProcessHandle h : command) {
                 assertThat(h.onExit()).as("the command's process " + h.pid()).succeedsWithin(WAIT);
             }
-            assertThat(exits(leader, 128 + 2)).contains("the candidacy of c1 in e is left to the engine")
+            assertThat(exits(leader, leaderCode)).contains("the candidacy of c1 in e is left to the engine")
                     .doesNotContain("Exception", "retry");
         } finally {
             own.close();
