@@ -123,6 +123,20 @@ final class Calls {
                 .toCompletableFuture();
     }
 
+    /**
+     * A read the coordinator makes for itself to restore what the session guards (the leadership check after
+     * RECONNECTED, SES-5): retried like {@link #read}, but not refused by the circuit breaker nor counted by it. After
+     * a failover the breaker is often open for its whole open duration, and a leader that is not told it leads
+     * again leaves its election without one (ELE-5) although the engine serves.
+     */
+    <T> CompletableFuture<T> sessionRead(String operation, Supplier<CompletableFuture<T>> call) {
+        ensureOpen.run();
+        long deadline = System.nanoTime() + operationTimeout.toNanos();
+        return retry.executeCompletionStage(scheduler,
+                        () -> attempt(operation, remaining(deadline), call, null, false))
+                .toCompletableFuture();
+    }
+
     /** A write or anything else not safe to repeat: one attempt within the operation timeout (SPI-4). */
     <T> CompletableFuture<T> write(String operation, Supplier<CompletableFuture<T>> call) {
         ensureOpen.run();

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A candidacy as the application sees it. Leadership is announced only while the session is usable: SUSPENDED
@@ -41,6 +43,11 @@ final class CandidateImpl implements Candidate, SessionBound {
     /** The session came back before the engine's answer to join: ask it for leadership once that is there. */
     private boolean recheckWhenJoined;
     private long generation;
+    /** Guarded by this: the latest leadership check after the session came back; older ones stop retrying. */
+    private long recheckRound;
+
+    private static final long RECHECK_BACKOFF_MS = 100;
+    private static final long RECHECK_MAX_BACKOFF_MS = 2_000;
 
     CandidateImpl(CoordinatorImpl coordinator, String election, String id, Map<String, String> metadata,
                   LeadershipListener listener) {
@@ -217,22 +224,52 @@ final class CandidateImpl implements Candidate, SessionBound {
     }
 
     private void recheck() {
+        long round;
+        synchronized (this) {
+            round = ++recheckRound;
+        }
+        recheck(round, 0);
+    }
+
+    /**
+     * Asks the engine whether the candidacy leads, until it answers: a backend tells {@code elected} once per term,
+     * so a leader whose check after RECONNECTED failed would never be told again, and its election would stay
+     * without a leader while the engine serves (ELE-5). Retried with backoff while this round is the latest, the
+     * candidacy lives in the same generation, does not lead yet and the session is usable; a later SUSPENDED and
+     * RECONNECTED start a new round.
+     */
+    private void recheck(long round, int attempt) {
         BackendCandidacy b;
         long gen;
         synchronized (this) {
-            if (ended) {
+            if (ended || round != recheckRound) {
                 return;
             }
             if (backend == null) {
                 recheckWhenJoined = true;
                 return;
             }
+            if (leading != null || !coordinator.sessionState().isUsable()) {
+                return;
+            }
             b = backend;
             gen = generation;
         }
         try {
-            coordinator.calls().read("check leadership in election '" + election + "'", b::currentLeadership)
-                    .thenAccept(now -> now.ifPresent(leadership -> onElected(gen, leadership)));
+            coordinator.calls().sessionRead("check leadership in election '" + election + "'", b::currentLeadership)
+                    .whenComplete((now, error) -> {
+                        if (error == null) {
+                            now.ifPresent(leadership -> onElected(gen, leadership));
+                            return;
+                        }
+                        long delayMs = Math.min(RECHECK_MAX_BACKOFF_MS, RECHECK_BACKOFF_MS << Math.min(attempt, 5));
+                        try {
+                            coordinator.scheduler().schedule(() -> recheck(round, attempt + 1), delayMs,
+                                    TimeUnit.MILLISECONDS);
+                        } catch (RejectedExecutionException closing) {
+                            // the coordinator has closed
+                        }
+                    });
         } catch (IllegalStateException closing) {
             // the coordinator is closing (this runs within a session change, which must go on for the others)
         }

@@ -223,6 +223,65 @@ class SessionRaceTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !cand.isLeader());
     }
 
+    @Test
+    void aLeaderWhoseCheckAfterReconnectedFailsIsCheckedAgainUntilTheEngineAnswers() {
+        open();
+        List<String> events = new CopyOnWriteArrayList<>();
+        Candidate cand = c.elections().election("e").join("c1", Map.of(), recording(events));
+        LeaderInfo term1 = new LeaderInfo("c1", Map.of(), 1);
+        b.candidateListeners.get("c1").elected(term1);
+        b.emit(SessionState.SUSPENDED);
+        await().untilAsserted(() -> assertThat(events).containsExactly("elected 1", "revoked SESSION_SUSPENDED"));
+        b.leadershipOnRecheck = Optional.of(term1); // the engine still has it lead; the backend will not tell again
+        b.unavailableOps.add("currentLeadership");
+        b.emit(SessionState.RECONNECTED);
+        await().until(() -> b.count("currentLeadership") >= 3);
+        assertThat(cand.isLeader()).isFalse();
+        b.unavailableOps.remove("currentLeadership");
+        await().atMost(Duration.ofSeconds(5)).until(cand::isLeader);
+        assertThat(events).containsExactly("elected 1", "revoked SESSION_SUSPENDED", "elected 1");
+        int checks = b.count("currentLeadership");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> b.count("currentLeadership") == checks); // answered: no more checks
+    }
+
+    @Test
+    void theLeadershipCheckAfterReconnectedIsNotRefusedByAnOpenCircuitBreaker() {
+        open(new CircuitBreakerOptions(true, 50, 4, 4, Duration.ofSeconds(60)));
+        List<String> events = new CopyOnWriteArrayList<>();
+        Candidate cand = c.elections().election("e").join("c1", Map.of(), recording(events));
+        LeaderInfo term1 = new LeaderInfo("c1", Map.of(), 1);
+        b.candidateListeners.get("c1").elected(term1);
+        b.emit(SessionState.SUSPENDED);
+        b.unavailable = true;
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> c.config().put("k", "v")).isInstanceOf(CoordinationException.class);
+        }
+        assertThatThrownBy(() -> c.config().put("k", "v")).hasMessageContaining("circuit breaker open");
+        b.unavailable = false;
+        b.leadershipOnRecheck = Optional.of(term1);
+        b.emit(SessionState.RECONNECTED); // the breaker stays open for a minute
+        await().atMost(Duration.ofSeconds(5)).until(cand::isLeader);
+        assertThat(((CoordinatorImpl) c).calls().breakerState().name()).isEqualTo("OPEN");
+    }
+
+    @Test
+    void aLeadershipCheckThatKeepsFailingStopsWhenTheSessionIsSuspendedAgain() {
+        open();
+        Candidate cand = c.elections().election("e").join("c1", Map.of(), recording(new CopyOnWriteArrayList<>()));
+        b.candidateListeners.get("c1").elected(new LeaderInfo("c1", Map.of(), 1));
+        b.emit(SessionState.SUSPENDED);
+        b.unavailableOps.add("currentLeadership");
+        b.emit(SessionState.RECONNECTED);
+        await().until(() -> b.count("currentLeadership") >= 2);
+        b.emit(SessionState.SUSPENDED);
+        await().until(() -> c.sessionState() == SessionState.SUSPENDED);
+        int checks = b.count("currentLeadership");
+        await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(4))
+                .until(() -> b.count("currentLeadership") <= checks + 1); // at most the one already scheduled
+        assertThat(cand.isLeader()).isFalse();
+    }
+
     // ---- leases
 
     @Test
