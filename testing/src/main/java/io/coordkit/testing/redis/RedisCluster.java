@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -169,15 +171,24 @@ public final class RedisCluster extends LocalProcessCluster {
             return;
         }
         // every running Sentinel must name the serving master and know its peers (to fail over) and the replicas
+        // (a Sentinel learns of replicas only from the master's INFO, every 10 s: a master killed before that
+        // leaves Sentinel with "-failover-abort-no-good-slave" for good, as seen when FOV-3 ran first)
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<Integer> leader = leader().map(n -> n.clientAddress().getPort());
             boolean ok = leader.isPresent();
+            Set<Integer> replicas = new HashSet<>();
+            for (LocalNode n : localNodes()) {
+                if (n.isRunning() && !n.isFrozen() && n.role() == NodeRole.FOLLOWER) {
+                    replicas.add(n.port("client"));
+                }
+            }
             for (Sentinel s : sentinels) {
                 if (!s.process.isAlive() || s.process.isFrozen()) {
                     continue;
                 }
-                ok &= s.askMaster().equals(leader) && s.knownPeers() >= 2;
+                ok &= s.askMaster().equals(leader) && s.knownPeers() >= 2
+                        && s.knownReplicas().containsAll(replicas);
             }
             if (ok) {
                 return;
@@ -193,6 +204,13 @@ public final class RedisCluster extends LocalProcessCluster {
     @Override
     protected void startAuxiliaries() {
         int masterPort = localNodes().get(lastLeader - 1).port("client");
+        // Sentinels started once the replicas are attached find them in their first INFO of the master instead of
+        // the next one, 10 s later (awaitServing waits for that either way)
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline && localNodes().stream().anyMatch(n -> n.index() != lastLeader
+                && n.isRunning() && !n.isFrozen() && n.role() != NodeRole.FOLLOWER)) {
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
         for (Sentinel s : sentinels) {
             if (!s.process.isAlive()) {
                 s.start(masterPort);
@@ -284,6 +302,30 @@ public final class RedisCluster extends LocalProcessCluster {
                 // not answering
             }
             return Optional.empty();
+        }
+
+        /** @return the ports of the replicas this Sentinel knows and holds usable (flags exactly "slave") */
+        Set<Integer> knownReplicas() {
+            Set<Integer> ports = new HashSet<>();
+            try {
+                Object r = Resp.command(address(), ASK_TIMEOUT_MS, "SENTINEL", "replicas", MASTER_NAME);
+                if (r instanceof List<?> replicas) {
+                    for (Object replica : replicas) {
+                        if (replica instanceof List<?> fields) {
+                            Map<String, String> f = new HashMap<>();
+                            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                                f.put(String.valueOf(fields.get(i)), String.valueOf(fields.get(i + 1)));
+                            }
+                            if ("slave".equals(f.get("flags")) && f.containsKey("port")) {
+                                ports.add(Integer.parseInt(f.get("port")));
+                            }
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not answering
+            }
+            return ports;
         }
 
         int knownPeers() {
