@@ -24,5 +24,10 @@ public enum Capability {
     /** FOV-5: config values written before the whole cluster is stopped and started again survive. */
     DURABLE_ACROSS_FAILOVER,
     /** HLT-1: health reports which member is the engine's leader or master. */
-    REPORTS_ENGINE_LEADER
+    REPORTS_ENGINE_LEADER,
+    /**
+     * ADM-1 to ADM-4: {@link Coordinator#admin()} lists the names in use and the namespaces, and removes a namespace
+     * (otherwise its methods throw {@code UnsupportedOperationException}).
+     */
+    ENGINE_ADMIN
 }

@@ -7,8 +7,8 @@ import java.util.SortedSet;
  * {@code namespaces}, the TCK runner's clean-up): the names in use in this coordinator's namespace, the namespaces
  * on the engine, and removing a namespace. Obtained from {@link Coordinator#admin()}.
  *
- * <p>Backends answer these where their engine can (the ZooKeeper backend does); elsewhere every method throws
- * {@link UnsupportedOperationException}. Reads are retried and bounded by the operation timeout like other reads;
+ * <p>Backends that declare {@link Capability#ENGINE_ADMIN} answer these (ZooKeeper, etcd and Redis do; SPEC.md,
+ * ADM-1 to ADM-4); elsewhere every method throws {@link UnsupportedOperationException}. Reads are retried and bounded by the operation timeout like other reads;
  * they are snapshots that may be stale as soon as they are returned.
  */
 public interface EngineAdmin {

@@ -62,7 +62,8 @@ final class ZkSession implements BackendSession {
             Capability.LINEARIZABLE_CONFIG,
             Capability.SESSION_SURVIVES_LEADER_FAILOVER,
             Capability.DURABLE_ACROSS_FAILOVER,
-            Capability.REPORTS_ENGINE_LEADER));
+            Capability.REPORTS_ENGINE_LEADER,
+            Capability.ENGINE_ADMIN));
 
     private final ConnectionSpec spec;
     private final String connectString;

@@ -1,5 +1,6 @@
 package io.coordkit.tck;
 
+import io.coordkit.tck.rules.AdminRules;
 import io.coordkit.tck.rules.NameRules;
 import io.coordkit.tck.rules.RegistryRules;
 import io.coordkit.tck.rules.SpiRules;
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * Every rule suite of the TCK against one backend: those of {@link ReplicatedTck} and the ones that do not depend on
- * replication (URI, names, registry, SPI). A backend's TCK test is a few lines: extend this class in its test
+ * replication (URI, names, registry, SPI, admin). A backend's TCK test is a few lines: extend this class in its test
  * sources and say which fixture to use.
  *
  * <pre>{@code
@@ -66,6 +67,25 @@ public abstract class BackendTck extends ReplicatedTck {
     /** REG-*. */
     @Nested
     class Registry extends RegistryRules {
+        @Override
+        protected TckFixture createFixture() {
+            return newFixture();
+        }
+
+        @Override
+        protected int stochasticRepetitions() {
+            return BackendTck.this.stochasticRepetitions();
+        }
+
+        @Override
+        protected boolean skipStochasticTests() {
+            return BackendTck.this.skipStochasticTests();
+        }
+    }
+
+    /** ADM-*. */
+    @Nested
+    class Admin extends AdminRules {
         @Override
         protected TckFixture createFixture() {
             return newFixture();

@@ -32,6 +32,7 @@ public final class SpecRules {
             "CFG-1", "CFG-2", "CFG-3", "CFG-4", "CFG-5", "CFG-6", "CFG-7", "CFG-8", "CFG-9", "CFG-10", "CFG-11",
             "ELE-1", "ELE-2", "ELE-3", "ELE-4", "ELE-5", "ELE-6", "ELE-7",
             "HLT-1", "HLT-2",
+            "ADM-1", "ADM-2", "ADM-3", "ADM-4",
             "SPI-1", "SPI-2", "SPI-3", "SPI-4", "SPI-5", "SPI-6", "SPI-7", "SPI-8",
             "FOV-1", "FOV-2", "FOV-3", "FOV-4", "FOV-5",
             "PRT-1", "PRT-2", "PRT-3", "PRT-4");
