@@ -6,6 +6,7 @@ import io.coordkit.Capability;
 import io.coordkit.CoordinationException;
 import io.coordkit.Credentials;
 import io.coordkit.Health;
+import io.coordkit.spi.AdminBackend;
 import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.ElectionBackend;
@@ -77,7 +78,8 @@ final class EtcdSession implements BackendSession {
             Capability.WATCH_REPLAY,
             Capability.LINEARIZABLE_CONFIG,
             Capability.DURABLE_ACROSS_FAILOVER,
-            Capability.REPORTS_ENGINE_LEADER));
+            Capability.REPORTS_ENGINE_LEADER,
+            Capability.ENGINE_ADMIN));
 
     private final ConnectionSpec spec;
     private final Keys keys;
@@ -96,6 +98,7 @@ final class EtcdSession implements BackendSession {
     private final EtcdLocks locks;
     private final EtcdRegistry registry;
     private final EtcdElections elections;
+    private final EtcdAdmin admin;
     private volatile boolean closed;
     private volatile Set<Capability> capabilities = CAPABILITIES;
 
@@ -154,6 +157,7 @@ final class EtcdSession implements BackendSession {
         this.locks = new EtcdLocks(this);
         this.registry = new EtcdRegistry(this);
         this.elections = new EtcdElections(this);
+        this.admin = new EtcdAdmin(this, spec.namespace());
     }
 
     /**
@@ -268,6 +272,11 @@ final class EtcdSession implements BackendSession {
     @Override
     public ElectionBackend elections() {
         return elections;
+    }
+
+    @Override
+    public Optional<AdminBackend> admin() {
+        return Optional.of(admin);
     }
 
     @Override

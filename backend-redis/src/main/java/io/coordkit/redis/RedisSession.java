@@ -2,6 +2,7 @@ package io.coordkit.redis;
 
 import io.coordkit.BackendUnavailableException;
 import io.coordkit.Capability;
+import io.coordkit.spi.AdminBackend;
 import io.coordkit.spi.BackendSession;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.ElectionBackend;
@@ -15,6 +16,7 @@ import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +41,7 @@ final class RedisSession implements BackendSession {
     private final RedisRegistry registry;
     private final RedisElections elections;
     private final StatusProbe probe;
+    private final RedisAdmin admin;
 
     private RedisSession(ConnectionSpec spec, RedisURI redisUri, List<io.coordkit.spi.Endpoint> sentinels,
                          String master, int waitReplicas, long streamLength, SessionEvents events) {
@@ -87,6 +90,7 @@ final class RedisSession implements BackendSession {
         this.registry = new RedisRegistry(link, keys, keeper, notifier, scheduler, replication);
         this.elections = new RedisElections(link, keys, keeper, notifier, scheduler, replication);
         this.probe = new StatusProbe(link, sentinels, master);
+        this.admin = new RedisAdmin(link, keys, spec.namespace(), registry, elections);
     }
 
     /**
@@ -100,7 +104,8 @@ final class RedisSession implements BackendSession {
 
     static Set<Capability> capabilities(boolean sentinel) {
         Set<Capability> c = EnumSet.of(Capability.FAIR_LOCKS, Capability.READ_WRITE_LOCKS, Capability.SEMAPHORES,
-                Capability.WATCH_EVERY_VERSION, Capability.WATCH_REPLAY, Capability.REPORTS_ENGINE_LEADER);
+                Capability.WATCH_EVERY_VERSION, Capability.WATCH_REPLAY, Capability.REPORTS_ENGINE_LEADER,
+                Capability.ENGINE_ADMIN);
         if (!sentinel) {
             // one server, every command on it, scripts atomic: linearizable while the server lives
             c.add(Capability.LINEARIZABLE_CONFIG);
@@ -152,6 +157,11 @@ final class RedisSession implements BackendSession {
     @Override
     public ElectionBackend elections() {
         return elections;
+    }
+
+    @Override
+    public Optional<AdminBackend> admin() {
+        return Optional.of(admin);
     }
 
     @Override

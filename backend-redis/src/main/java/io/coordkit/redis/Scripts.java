@@ -138,6 +138,25 @@ final class Scripts {
             """);
 
     /**
+     * Whether a lock, read-write lock or semaphore is held or waited for by a live session (for the admin's list;
+     * reads only). KEYS: holders (hash attempt -> sid|mode|token), waiters (hash attempt -> sid|mode|until).
+     * Returns {1} or {0}.
+     */
+    static final Script LOCK_IN_USE = Script.of("lock in use", """
+            local now = now_ms()
+            local hs = redis.call('HGETALL', KEYS[1])
+            for i = 2, #hs, 2 do
+              if alive(string.match(hs[i], '^([^|]*)|')) then return {1} end
+            end
+            local ws = redis.call('HGETALL', KEYS[2])
+            for i = 2, #ws, 2 do
+              local wsid, wuntil = string.match(ws[i], '^([^|]*)|[^|]*|([^|]*)$')
+              if alive(wsid) and tonumber(wuntil) >= now then return {1} end
+            end
+            return {0}
+            """);
+
+    /**
      * Registers an instance. KEYS: owners (hash id -> sid|token), payloads (hash id -> bytes). ARGV[3] id, [4] sid,
      * [5] registration token, [6] payload, [7] renewal 1|0, [8] coordinator id prefix of the sid, [9] channel.
      */
@@ -383,6 +402,6 @@ final class Scripts {
             """);
 
     /** Every script, loaded ({@code SCRIPT LOAD}) on each new connection before it is used. */
-    static final java.util.List<Script> ALL = java.util.List.of(LOCK_TRY, LOCK_RELEASE, REGISTER, DEREGISTER,
-            INSTANCES, JOIN, WITHDRAW, LEADER, CONFIG_WRITE, CONFIG_LIST, CONFIG_READ);
+    static final java.util.List<Script> ALL = java.util.List.of(LOCK_TRY, LOCK_RELEASE, LOCK_IN_USE, REGISTER,
+            DEREGISTER, INSTANCES, JOIN, WITHDRAW, LEADER, CONFIG_WRITE, CONFIG_LIST, CONFIG_READ);
 }
