@@ -4,7 +4,7 @@ import io.coordkit.Coordinator;
 import io.coordkit.Coordinators;
 import io.coordkit.testing.redis.RedisCluster;
 import io.coordkit.testing.EngineNode;
-import io.coordkit.testing.LocalProcess;
+import io.coordkit.testing.NodeProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class SentinelFaultTest {
 
     @Test
     void aFrozenSentinelDoesNotKeepClientsFromTheMasterNorFromItsSuccessor() {
-        LocalProcess first = redis.sentinels().get(0).process();
+        NodeProcess first = redis.sentinels().get(0).process();
         String uri = "redis-sentinel://" + redis.connectString() + "/sentinel-fault?master=" + RedisCluster.MASTER_NAME
                 + "&sessionTtl=3s&operationTimeout=1s&connectTimeout=10s";
         first.freeze();
