@@ -214,6 +214,9 @@ public abstract class EngineFaultSuite extends TckSuite {
                 pause(Duration.ofMillis(500), "let the workload run before the fault");
                 t0 = System.nanoTime();
                 undo = fault.inject(leader);
+                // a partition is a few iptables rules per link: meanwhile some links are cut and others not yet,
+                // as in real network failures; how long that took belongs with what the check saw
+                r.timing("faultInPlaceMs", System.nanoTime() - t0);
                 Coordinator probe = open();
                 Duration limit = recoveryBound();
                 r.timing("configPutWorksAgainMs", timeUntil(t0, limit, () -> probe.config().put(rule + "/probe", "p")

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -55,6 +56,7 @@ public final class RedisCluster extends LocalProcessCluster {
 
     private final boolean withSentinels;
     private final List<Sentinel> sentinels = new ArrayList<>();
+    private final List<SentinelRoutes> sentinelRoutes = new ArrayList<>();
     /** Node index to the {@code --replicaof} arguments it was first started with (empty for a master). */
     private final Map<Integer, List<String>> replicaOf = new HashMap<>();
     private volatile int lastLeader = 1;
@@ -116,6 +118,32 @@ public final class RedisCluster extends LocalProcessCluster {
             return super.clientEndpoints();
         }
         return sentinels.stream().map(Sentinel::address).collect(Collectors.toList());
+    }
+
+    /**
+     * With Sentinels, every server's client endpoint is routed, and the Sentinels are reached through proxies that
+     * tell the client each server's route instead of its address; so a client can be cut from the master alone (its
+     * route), from the Sentinels, or from everything.
+     */
+    @Override
+    public String connectStringVia(UnaryOperator<InetSocketAddress> route) {
+        if (!withSentinels) {
+            return super.connectStringVia(route);
+        }
+        Map<Integer, InetSocketAddress> routes = new HashMap<>();
+        for (LocalNode n : localNodes()) {
+            routes.put(n.port("client"), route.apply(n.clientAddress()));
+        }
+        List<String> hosts = new ArrayList<>();
+        for (Sentinel s : sentinels) {
+            SentinelRoutes proxy = SentinelRoutes.start(s.address(), routes);
+            synchronized (sentinelRoutes) {
+                sentinelRoutes.add(proxy);
+            }
+            InetSocketAddress via = route.apply(proxy.address());
+            hosts.add(via.getHostString() + ":" + via.getPort());
+        }
+        return String.join(",", hosts);
     }
 
     @Override
@@ -252,6 +280,10 @@ public final class RedisCluster extends LocalProcessCluster {
         try {
             super.close();
         } finally {
+            synchronized (sentinelRoutes) {
+                sentinelRoutes.forEach(SentinelRoutes::close);
+                sentinelRoutes.clear();
+            }
             for (Sentinel s : sentinels) {
                 s.process.close();
                 TestDirectories.deleteRecursively(s.directory);

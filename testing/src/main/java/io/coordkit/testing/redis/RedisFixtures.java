@@ -13,8 +13,9 @@ import java.util.Set;
  * settings name (local processes by default), and the same with {@code -containers} (every server and Sentinel in a
  * container of its own, for the partition checks). Sessions last 3 s; B is 2 s: Redis expires a dead client's liveness key at most one TTL after its last
  * renewal, and a waiter, watcher or candidate notices within one re-check period (a quarter of the TTL, here
- * 750 ms) plus a round trip. The Sentinel fixtures cannot be proxied: the client learns the master's address from
- * the Sentinels, so checks that cut one client's connections are reported as not run there.
+ * 750 ms) plus a round trip. Clients of the Sentinel fixtures can be proxied although they learn the master's address
+ * from the Sentinels: {@link RedisCluster#connectStringVia} routes the servers too, and the Sentinels tell each
+ * routed client its routes.
  */
 public final class RedisFixtures implements FixtureSpecProvider {
 
@@ -66,7 +67,6 @@ public final class RedisFixtures implements FixtureSpecProvider {
                 .uri((hosts, namespace) -> "redis-sentinel://" + hosts + "/" + namespace + "?master="
                         + RedisCluster.MASTER_NAME)
                 .sessionTtl(SESSION_TTL).expiryBound(EXPIRY_BOUND)
-                .proxyable(false)
                 .build();
     }
 
