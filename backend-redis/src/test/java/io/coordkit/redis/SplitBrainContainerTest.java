@@ -134,8 +134,9 @@ class SplitBrainContainerTest {
                 System.out.printf("[redis] split brain: Sentinels promoted a replica %d ms after the master was cut "
                                 + "from replicas and Sentinels; B acquired the lock at %d ms while A's lease was %s "
                                 + "(A's lease turned LOST %d ms after healing); the old master was demoted %d ms "
-                                + "after healing; A's writes acknowledged by the old master during the cut: %d, of which %s "
-                                + "the value read after healing (%s; A's last write before the cut was version %d)%n",
+                                + "after healing; A's writes acknowledged by the old master during the cut: %d, of "
+                                + "which %s the value read after healing (%s; A's last write before the cut was "
+                                + "version %d)%n",
                         promotedMs, bAcquiredMs, aWhenBAcquired, aLostMs, demotedMs, acknowledgedDuringCut.get(),
                         survived == 0 ? "none is" : survived + " is", now.map(v -> v.value() + "@" + v.version())
                                 .orElse("absent"), before);

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * a restarted member is launched with {@code --initial-cluster-state existing}, hence the {@code firstStart} flag;
  * role from the member's {@code /v3/maintenance/status} leader field); Redis nodes are {@code redis-server}
  * commands, the Sentinels auxiliary processes ({@link #auxiliaryProcess}) started by {@link #startAuxiliaries()}
- * (role from {@code ROLE}; the master is the leader); Hazelcast members are {@code javaMain} child JVMs (role from the CP group leader).
+ * (role from {@code ROLE}; the master is the leader); Hazelcast members are {@code javaMain} child JVMs (role from
+ * the CP group leader).
  */
 public abstract class LocalProcessCluster implements EngineCluster {
 
@@ -119,16 +120,6 @@ public abstract class LocalProcessCluster implements EngineCluster {
      */
     protected final Path newAuxiliaryDirectory(String prefix) {
         return placement.newDataDirectory(prefix);
-    }
-
-    /**
-     * @param process a running process of this cluster (a node's or an auxiliary one)
-     * @return the address the cluster's processes and this machine reach it at directly: 127.0.0.1 for local
-     *         processes, its container's address on the cluster's network in containers (also routable from this
-     *         machine)
-     */
-    protected final String networkAddress(NodeProcess process) {
-        return placement.networkAddress(process);
     }
 
     /** Starts processes that are not nodes (for example Redis Sentinels) after the nodes. Default: none. */

@@ -11,11 +11,11 @@ import java.util.Set;
  * TCK fixtures of the Redis backend on servers the launcher starts: {@code redis-single} (one server) and
  * {@code redis-sentinel} (a master, two replicas and three Sentinels, for the failover checks), in the runtime the
  * settings name (local processes by default), and the same with {@code -containers} (every server and Sentinel in a
- * container of its own, for the partition checks). Sessions last 3 s; B is 2 s: Redis expires a dead client's liveness key at most one TTL after its last
- * renewal, and a waiter, watcher or candidate notices within one re-check period (a quarter of the TTL, here
- * 750 ms) plus a round trip. Clients of the Sentinel fixtures can be proxied although they learn the master's address
- * from the Sentinels: {@link RedisCluster#connectStringVia} routes the servers too, and the Sentinels tell each
- * routed client its routes.
+ * container of its own, for the partition checks). Sessions last 3 s; B is 2 s: Redis expires a dead client's
+ * liveness key at most one TTL after its last renewal, and a waiter, watcher or candidate notices within one re-check
+ * period (a quarter of the TTL, here 750 ms) plus a round trip. Clients of the Sentinel fixtures can be proxied
+ * although they learn the master's address from the Sentinels: {@link RedisCluster#connectStringVia} routes the
+ * servers too, and the Sentinels' answers name each routed client's routes.
  */
 public final class RedisFixtures implements FixtureSpecProvider {
 
@@ -34,7 +34,7 @@ public final class RedisFixtures implements FixtureSpecProvider {
     public RedisFixtures() {
     }
 
-    /** @return a fixture on one Redis server, in the runtime the settings name ({@link NodeRuntime#fromSettings()}) */
+    /** @return a fixture on one Redis server, in the runtime the settings name ({@link NodeRuntime#fromSettings}) */
     public static FixtureSpec single() {
         return single(NodeRuntime.fromSettings());
     }
