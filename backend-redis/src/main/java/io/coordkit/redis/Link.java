@@ -88,7 +88,8 @@ final class Link implements AutoCloseable {
      * @param base             the namespace's key base, handed to every script
      * @param operationTimeout the limit of one command
      * @param connectTimeout   the limit of one connection attempt
-     * @param handshakeTimeout the limit of a new connection's first answer ({@code ROLE})
+     * @param handshakeTimeout the limit of a new connection's first answer ({@code ROLE}), and of its TCP connect
+     *                         when that is shorter than {@code connectTimeout}
      * @param onBroken         told (on a Lettuce thread) when the connection in use drops
      */
     Link(RedisURI redisUri, String uri, String base, Duration operationTimeout, Duration connectTimeout,
@@ -105,7 +106,13 @@ final class Link implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
                 .timeoutOptions(TimeoutOptions.enabled(operationTimeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
+                // a connection must be made soon after the Sentinels named its server: one whose SYN was lost in a
+                // partition, and answered only after it healed, would reach an old master that the Sentinels have
+                // replaced but not yet demoted (it calls itself master for about ten seconds more), and the ROLE
+                // check would pass (seen in PRT-3: two lock holders for 9 s after healing). The URI's connect
+                // timeout still bounds connect(), which tries again until it has passed.
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout.compareTo(handshakeTimeout) < 0
+                        ? connectTimeout : handshakeTimeout).keepAlive(true).build())
                 .build());
         client.addListener(new RedisConnectionStateListener() {
             @Override

@@ -103,7 +103,9 @@ public final class TckClients implements AutoCloseable {
             proxies.add(proxy);
             return proxy.address();
         }).orElseThrow(() -> new org.opentest4j.TestAbortedException(
-                "NEEDS FIXTURE: a fixture whose clients can be routed through a TCP proxy (TckFixture.uriVia)"));
+                "NEEDS FIXTURE: a fixture whose clients can be routed through a TCP proxy (TckFixture.uriVia); "
+                        + fixture.name() + " offers none (its clients may learn engine addresses from the engine "
+                        + "itself, as from Redis Sentinels, which a proxy of the URI's hosts would not cover)"));
         Coordinator c = track(customizer.apply(Coordinators.builder(viaUri)).connect());
         return new ProxiedConnection(c, proxies);
     }

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Partitions between containers: DROP rules in the INPUT and OUTPUT chains of a node's own network namespace
  * (entered with {@code nsenter}), matching the peer's address on the cluster's network, or the gateway's for every
- * client on this machine (published ports reach a container from there).
+ * client on this machine (published ports reach a container from there). A node cut from its peers is also cut from
+ * the cluster's auxiliary processes on the same network (Redis Sentinels, say), as a real network split would.
  */
 final class ContainerPartitions implements Partitions {
 
@@ -58,6 +59,21 @@ final class ContainerPartitions implements Partitions {
                 cut(node, other);
             }
         }
+        ContainerProcess isolated = container(node);
+        for (ContainerProcess aux : auxiliaries()) {
+            drop(isolated, aux.ip());
+            drop(aux, isolated.ip());
+            cuts.add(node.name() + " x " + aux.name());
+        }
+    }
+
+    /** @return the running containers of the cluster that are not nodes' (the Sentinels of a Redis cluster, say) */
+    private List<ContainerProcess> auxiliaries() {
+        List<ContainerProcess> aux = new ArrayList<>(placement.running());
+        for (Placement.PlacedNode n : nodes) {
+            aux.remove(n.currentProcess());
+        }
+        return aux;
     }
 
     @Override
@@ -68,14 +84,11 @@ final class ContainerPartitions implements Partitions {
 
     @Override
     public synchronized void healAll() {
-        for (Placement.PlacedNode n : nodes) {
-            NodeProcess p = n.currentProcess();
-            if (p instanceof ContainerProcess && p.isAlive()) {
-                long pid = p.pid().orElse(-1L);
-                if (pid > 0) {
-                    ContainerPlacement.iptables(pid, "-F", "INPUT");
-                    ContainerPlacement.iptables(pid, "-F", "OUTPUT");
-                }
+        for (ContainerProcess p : placement.running()) { // nodes and auxiliary processes
+            long pid = p.pid().orElse(-1L);
+            if (pid > 0) {
+                ContainerPlacement.iptables(pid, "-F", "INPUT");
+                ContainerPlacement.iptables(pid, "-F", "OUTPUT");
             }
         }
         cuts.clear();

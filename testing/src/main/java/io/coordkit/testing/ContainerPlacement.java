@@ -90,6 +90,19 @@ final class ContainerPlacement implements Placement {
     }
 
     @Override
+    public String networkAddress(NodeProcess process) {
+        if (!(process instanceof ContainerProcess c) || !c.isAlive()) {
+            throw new IllegalStateException(process + " is not a running container of " + clusterName);
+        }
+        return c.ip();
+    }
+
+    /** @return every container process made here that runs now: nodes' and auxiliary processes' */
+    synchronized List<ContainerProcess> running() {
+        return processes.stream().filter(ContainerProcess::isAlive).toList();
+    }
+
+    @Override
     public Optional<Partitions> partitions(List<? extends PlacedNode> nodes) {
         return Optional.of(new ContainerPartitions(this, nodes));
     }

@@ -167,6 +167,11 @@ final class ContainerProcess implements NodeProcess {
         return state().filter(s -> Boolean.TRUE.equals(s.getRunning())).map(s -> s.getPidLong());
     }
 
+    /** @return the node's or process's name */
+    String name() {
+        return name;
+    }
+
     /** @return the container's address on the cluster's network, while it runs */
     String ip() {
         return placement.ipOf(id);

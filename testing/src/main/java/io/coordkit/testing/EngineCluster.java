@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -81,6 +82,22 @@ public interface EngineCluster extends AutoCloseable {
     /** @return the client endpoints as {@code host:port,host:port,...} */
     default String connectString() {
         return clientEndpoints().stream().map(a -> a.getHostString() + ":" + a.getPort())
+                .collect(Collectors.joining(","));
+    }
+
+    /**
+     * A host list for a client whose every connection goes where {@code route} says, for example through a
+     * {@link io.coordkit.testing.fault.TcpProxy} per endpoint so that a test can cut one client from some nodes. By
+     * default the client endpoints, each routed. A cluster whose clients learn node addresses from the engine (Redis
+     * Sentinels name the master) routes those too, or leaves this to the default and says in its fixture that its
+     * clients cannot be proxied.
+     *
+     * @param route maps an endpoint (a client endpoint, or a node's {@link EngineNode#clientAddress()}) to the
+     *              address the client must use instead; called once per endpoint
+     * @return the host list, {@code host:port,...}, to put in the client's URI
+     */
+    default String connectStringVia(UnaryOperator<InetSocketAddress> route) {
+        return clientEndpoints().stream().map(route).map(a -> a.getHostString() + ":" + a.getPort())
                 .collect(Collectors.joining(","));
     }
 

@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Later engines fit like this: etcd members are {@code /usr/bin/etcd} commands (ports {@code client, peer};
  * a restarted member is launched with {@code --initial-cluster-state existing}, hence the {@code firstStart} flag;
  * role from the member's {@code /v3/maintenance/status} leader field); Redis nodes are {@code redis-server}
- * commands, the Sentinels extra processes started by {@link #startAuxiliaries()} (role from {@code ROLE}; the
- * master is the leader); Hazelcast members are {@code javaMain} child JVMs (role from the CP group leader).
+ * commands, the Sentinels auxiliary processes ({@link #auxiliaryProcess}) started by {@link #startAuxiliaries()}
+ * (role from {@code ROLE}; the master is the leader); Hazelcast members are {@code javaMain} child JVMs (role from
+ * the CP group leader).
  */
 public abstract class LocalProcessCluster implements EngineCluster {
 
@@ -95,6 +96,31 @@ public abstract class LocalProcessCluster implements EngineCluster {
      * @return its role; {@link NodeRole#NOT_SERVING} if it does not answer or does not serve
      */
     protected abstract NodeRole askRole(LocalNode node);
+
+    /**
+     * Places a process that is not a node (a Redis Sentinel, say) where the nodes run: a local process, or a
+     * container on the cluster's network. A node cut from its peers ({@link Partitions#isolateFromPeers}) is cut
+     * from these processes too, as from a real network split; {@link #close()} removes their containers. The caller
+     * starts, stops and closes the process.
+     *
+     * @param name       a short name, unique in the cluster
+     * @param process    its command line and log file, as for a local process
+     * @param clientPort the port clients on this machine use (published on 127.0.0.1 by a container)
+     * @param dataDir    its writable directory, from {@link #newAuxiliaryDirectory}
+     * @return the process, not started
+     */
+    protected final NodeProcess auxiliaryProcess(String name, LocalProcess.Builder process, int clientPort,
+                                                 Path dataDir) {
+        return placement.process(name, process, clientPort, dataDir);
+    }
+
+    /**
+     * @param prefix a short name
+     * @return a new directory that an auxiliary process of this cluster can write, at the same path in a container
+     */
+    protected final Path newAuxiliaryDirectory(String prefix) {
+        return placement.newDataDirectory(prefix);
+    }
 
     /** Starts processes that are not nodes (for example Redis Sentinels) after the nodes. Default: none. */
     protected void startAuxiliaries() {
@@ -315,6 +341,21 @@ public abstract class LocalProcessCluster implements EngineCluster {
         @Override
         public InetSocketAddress clientAddress() {
             return new InetSocketAddress(FreePorts.loopback().getHostAddress(), port(portNames().get(0)));
+        }
+
+        /**
+         * @return the address the cluster's processes reach this running node at directly (an engine that tells
+         *         clients its nodes' addresses, such as Redis Sentinel, tells this one): 127.0.0.1 for a local
+         *         process, its container's address on the cluster's network in containers, which this machine
+         *         reaches too
+         * @throws IllegalStateException if the node does not run
+         */
+        public String networkAddress() {
+            NodeProcess p = currentProcess();
+            if (p == null || !p.isAlive()) {
+                throw new IllegalStateException(name + " does not run");
+            }
+            return placement.networkAddress(p);
         }
 
         /** @return the node's data directory (kept across restarts, deleted when the cluster closes) */

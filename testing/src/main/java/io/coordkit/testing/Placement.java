@@ -32,6 +32,13 @@ interface Placement extends AutoCloseable {
     NodeProcess process(String nodeName, LocalProcess.Builder process, int clientPort, Path dataDir);
 
     /**
+     * @param process a running process of this placement
+     * @return the address other processes of the cluster, and this machine, reach it at directly: 127.0.0.1 for a
+     *         local process, the container's address on the cluster's network for a container
+     */
+    String networkAddress(NodeProcess process);
+
+    /**
      * @param nodes the cluster's nodes and their processes
      * @return the network faults this placement can inject, if any
      */

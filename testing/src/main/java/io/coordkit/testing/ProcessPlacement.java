@@ -28,6 +28,11 @@ final class ProcessPlacement implements Placement {
     }
 
     @Override
+    public String networkAddress(NodeProcess process) {
+        return FreePorts.loopback().getHostAddress();
+    }
+
+    @Override
     public Optional<Partitions> partitions(List<? extends PlacedNode> nodes) {
         return Optional.empty();
     }

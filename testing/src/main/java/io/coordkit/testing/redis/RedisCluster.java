@@ -3,7 +3,9 @@ package io.coordkit.testing.redis;
 import io.coordkit.testing.FreePorts;
 import io.coordkit.testing.LocalProcess;
 import io.coordkit.testing.LocalProcessCluster;
+import io.coordkit.testing.NodeProcess;
 import io.coordkit.testing.NodeRole;
+import io.coordkit.testing.NodeRuntime;
 import io.coordkit.testing.TestDirectories;
 
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -37,6 +40,13 @@ import java.util.stream.Collectors;
  * <p>A node restarted alone is started with the same command as before (so an old master comes back as a master);
  * when the whole cluster starts again, the node that led last starts as master and the others as its replicas. For
  * {@code redis-sentinel:} URIs the client endpoints are the Sentinels ({@link #clientEndpoints()}).
+ *
+ * <p>In containers ({@link NodeRuntime#containers()}) every server and every Sentinel runs in a container of its
+ * own on the cluster's network: a partition of the master ({@code partitions().isolate(master)}) cuts it from the
+ * replicas <em>and</em> from the Sentinels, as a real network split would, and the Sentinels fail over. The Sentinels
+ * monitor the servers at their containers' addresses and tell clients those addresses, which this machine reaches
+ * directly (the cluster's network is a bridge of this machine); the Sentinels themselves are published on
+ * 127.0.0.1 like every node's client port.
  */
 public final class RedisCluster extends LocalProcessCluster {
 
@@ -48,29 +58,55 @@ public final class RedisCluster extends LocalProcessCluster {
 
     private final boolean withSentinels;
     private final List<Sentinel> sentinels = new ArrayList<>();
-    private final Map<Integer, Integer> replicaOf = new HashMap<>();
+    private final List<SentinelRoutes> sentinelRoutes = new ArrayList<>();
+    /** Node index to the {@code --replicaof} arguments it was first started with (empty for a master). */
+    private final Map<Integer, List<String>> replicaOf = new HashMap<>();
     private volatile int lastLeader = 1;
     private boolean startingAll;
 
-    private RedisCluster(int size, boolean withSentinels) {
-        super("redis", size);
+    private RedisCluster(int size, boolean withSentinels, NodeRuntime runtime) {
+        super("redis", size, runtime);
         this.withSentinels = withSentinels;
         if (withSentinels) {
             for (int i = 1; i <= 3; i++) {
-                sentinels.add(new Sentinel(i, FreePorts.next(), TestDirectories.newDataDirectory("redis-sentinel" + i),
-                        logDirectory().resolve("sentinel-" + i + ".log")));
+                int port = FreePorts.next();
+                Path dir = newAuxiliaryDirectory("redis-sentinel" + i);
+                String name = "sentinel-" + i;
+                NodeProcess process = auxiliaryProcess(name, LocalProcess.builder(name)
+                        .command(List.of("redis-sentinel", dir.resolve("sentinel.conf").toString()))
+                        .logFile(logDirectory().resolve(name + ".log")), port, dir);
+                sentinels.add(new Sentinel(i, port, dir, process));
             }
         }
     }
 
-    /** @return one Redis server; not started */
+    /** @return one Redis server, in the runtime the settings name ({@link NodeRuntime#fromSettings()}); not started */
     public static RedisCluster single() {
-        return new RedisCluster(1, false);
+        return single(NodeRuntime.fromSettings());
     }
 
-    /** @return a master, two replicas and three Sentinels; not started */
+    /**
+     * @param runtime local processes or containers
+     * @return one Redis server; not started
+     */
+    public static RedisCluster single(NodeRuntime runtime) {
+        return new RedisCluster(1, false, runtime);
+    }
+
+    /**
+     * @return a master, two replicas and three Sentinels, in the runtime the settings name
+     *         ({@link NodeRuntime#fromSettings()}); not started
+     */
     public static RedisCluster withSentinels() {
-        return new RedisCluster(3, true);
+        return withSentinels(NodeRuntime.fromSettings());
+    }
+
+    /**
+     * @param runtime local processes, or containers (one per server and per Sentinel, for partitions)
+     * @return a master, two replicas and three Sentinels; not started
+     */
+    public static RedisCluster withSentinels(NodeRuntime runtime) {
+        return new RedisCluster(3, true, runtime);
     }
 
     /** @return the Sentinels (empty for a single server) */
@@ -84,6 +120,32 @@ public final class RedisCluster extends LocalProcessCluster {
             return super.clientEndpoints();
         }
         return sentinels.stream().map(Sentinel::address).collect(Collectors.toList());
+    }
+
+    /**
+     * With Sentinels, every server's client endpoint is routed, and the Sentinels are reached through proxies that
+     * tell the client each server's route instead of its address; so a client can be cut from the master alone (its
+     * route), from the Sentinels, or from everything.
+     */
+    @Override
+    public String connectStringVia(UnaryOperator<InetSocketAddress> route) {
+        if (!withSentinels) {
+            return super.connectStringVia(route);
+        }
+        Map<Integer, InetSocketAddress> routes = new HashMap<>();
+        for (LocalNode n : localNodes()) {
+            routes.put(n.port("client"), route.apply(n.clientAddress()));
+        }
+        List<String> hosts = new ArrayList<>();
+        for (Sentinel s : sentinels) {
+            SentinelRoutes proxy = SentinelRoutes.start(s.address(), routes);
+            synchronized (sentinelRoutes) {
+                sentinelRoutes.add(proxy);
+            }
+            InetSocketAddress via = route.apply(proxy.address());
+            hosts.add(via.getHostString() + ":" + via.getPort());
+        }
+        return String.join(",", hosts);
     }
 
     @Override
@@ -104,23 +166,26 @@ public final class RedisCluster extends LocalProcessCluster {
 
     @Override
     protected LocalProcess.Builder process(LocalNode node, boolean firstStart) {
-        Integer masterPort;
         if (firstStart || startingAll) {
             int m = startingAll ? lastLeader : 1;
-            masterPort = node.index() == m ? null : localNodes().get(m - 1).port("client");
-            replicaOf.put(node.index(), masterPort == null ? 0 : masterPort);
-        } else {
-            int p = replicaOf.getOrDefault(node.index(), 0);
-            masterPort = p == 0 ? null : p;
+            LocalNode master = localNodes().get(m - 1);
+            replicaOf.put(node.index(), node.index() == m ? List.of()
+                    : List.of("--replicaof", masterHost(master), Integer.toString(master.port("client"))));
         }
         List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(node.port("client")),
-                "--bind", "127.0.0.1", "--protected-mode", "no", "--daemonize", "no", "--save", "",
+                "--bind", node.listenHost(), "--protected-mode", "no", "--daemonize", "no", "--save", "",
                 "--appendonly", "no", "--dir", node.dataDirectory().toString(), "--logfile", "",
                 "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
-        if (masterPort != null) {
-            cmd.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(masterPort)));
-        }
+        cmd.addAll(replicaOf.getOrDefault(node.index(), List.of()));
         return LocalProcess.builder(node.name()).command(cmd);
+    }
+
+    /**
+     * The master's address as its replicas are told it: the address the Sentinels use too when it runs (Sentinel
+     * takes a replica whose master is named otherwise for misconfigured and sets it again), else its host name.
+     */
+    private static String masterHost(LocalNode master) {
+        return master.isRunning() ? master.networkAddress() : master.host();
     }
 
     @Override
@@ -180,7 +245,7 @@ public final class RedisCluster extends LocalProcessCluster {
             Set<Integer> replicas = new HashSet<>();
             for (LocalNode n : localNodes()) {
                 if (n.isRunning() && !n.isFrozen() && n.role() == NodeRole.FOLLOWER) {
-                    replicas.add(n.port("client"));
+                    replicas.add(n.clientAddress().getPort());
                 }
             }
             for (Sentinel s : sentinels) {
@@ -203,7 +268,7 @@ public final class RedisCluster extends LocalProcessCluster {
 
     @Override
     protected void startAuxiliaries() {
-        int masterPort = localNodes().get(lastLeader - 1).port("client");
+        LocalNode master = localNodes().get(lastLeader - 1);
         // Sentinels started once the replicas are attached find them in their first INFO of the master instead of
         // the next one, 10 s later (awaitServing waits for that either way)
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -211,9 +276,12 @@ public final class RedisCluster extends LocalProcessCluster {
                 && n.isRunning() && !n.isFrozen() && n.role() != NodeRole.FOLLOWER)) {
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
+        // in containers a whole-cluster start may give servers new addresses: the Sentinels start from a new
+        // configuration then, rather than from the addresses they wrote into theirs
+        boolean fresh = runtime().isContainer() && sentinels.stream().noneMatch(s -> s.process.isAlive());
         for (Sentinel s : sentinels) {
             if (!s.process.isAlive()) {
-                s.start(masterPort);
+                s.start(masterHost(master), master.port("client"), master.listenHost(), fresh);
             }
         }
     }
@@ -230,6 +298,10 @@ public final class RedisCluster extends LocalProcessCluster {
         try {
             super.close();
         } finally {
+            synchronized (sentinelRoutes) {
+                sentinelRoutes.forEach(SentinelRoutes::close);
+                sentinelRoutes.clear();
+            }
             for (Sentinel s : sentinels) {
                 s.process.close();
                 TestDirectories.deleteRecursively(s.directory);
@@ -247,21 +319,22 @@ public final class RedisCluster extends LocalProcessCluster {
         return sb.toString();
     }
 
-    /** One Sentinel: a process that can be killed, frozen, thawed and started again with its rewritten config. */
+    /**
+     * One Sentinel: a process (or container) that can be killed, frozen, thawed and started again with its rewritten
+     * config.
+     */
     public static final class Sentinel {
         private final int index;
         private final int port;
         private final Path directory;
-        private final LocalProcess process;
+        private final NodeProcess process;
         private boolean configured;
 
-        Sentinel(int index, int port, Path directory, Path log) {
+        Sentinel(int index, int port, Path directory, NodeProcess process) {
             this.index = index;
             this.port = port;
             this.directory = directory;
-            this.process = LocalProcess.builder("sentinel-" + index)
-                    .command(List.of("redis-sentinel", directory.resolve("sentinel.conf").toString()))
-                    .logFile(log).build();
+            this.process = process;
         }
 
         /** @return where clients reach it */
@@ -269,16 +342,16 @@ public final class RedisCluster extends LocalProcessCluster {
             return new InetSocketAddress(FreePorts.loopback().getHostAddress(), port);
         }
 
-        /** @return the process (kill, freeze, thaw, stop, start) */
-        public LocalProcess process() {
+        /** @return the process or container (kill, freeze, thaw, stop, start) */
+        public NodeProcess process() {
             return process;
         }
 
-        synchronized void start(int masterPort) {
-            if (!configured) {
-                String conf = "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\nlogfile \"\"\n"
-                        + "dir " + directory + "\n"
-                        + "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 2\n"
+        synchronized void start(String masterHost, int masterPort, String listenHost, boolean fresh) {
+            if (!configured || fresh) {
+                String conf = "port " + port + "\nbind " + listenHost + "\nprotected-mode no\ndaemonize no\n"
+                        + "logfile \"\"\ndir " + directory + "\n"
+                        + "sentinel monitor " + MASTER_NAME + " " + masterHost + " " + masterPort + " 2\n"
                         + "sentinel down-after-milliseconds " + MASTER_NAME + " 1000\n"
                         + "sentinel failover-timeout " + MASTER_NAME + " 5000\n"
                         + "sentinel parallel-syncs " + MASTER_NAME + " 1\n";
