@@ -240,10 +240,15 @@ final class EtcdElections implements ElectionBackend {
             }
             if (me < 0) {
                 SessionState s = session.states().state();
-                if (s.isUsable() && session.keeper().leaseId() == lease) {
+                // gone while the lease lives: removed by hand. After a freeze past the TTL this read may come before
+                // the keeper has told the loss (ELE-7 wants SESSION_LOST then), so the lease must live by the clock
+                if (s.isUsable() && session.keeper().heldByClock(lease)) {
                     ended = true;
                     stopWatching();
                     listener.removed();
+                } else if (s.isUsable() && session.keeper().leaseId() == lease) {
+                    // not sure yet: read again once the keeper has renewed the lease or told its loss
+                    schedulePoll(generation, 500);
                 }
                 return;
             }

@@ -116,6 +116,19 @@ final class LeaseKeeper {
         return leaseId;
     }
 
+    /**
+     * @param lease a lease id
+     * @return true if it is the current lease and less than its TTL has passed since the last grant or renewal
+     *         that etcd confirmed was sent: false after a freeze of this process past the TTL, before the expiry
+     *         timer has told the loss
+     */
+    boolean heldByClock(long lease) {
+        synchronized (lock) {
+            return lease != 0 && leaseId == lease
+                    && System.nanoTime() - lastRenewSentNanos < TimeUnit.MILLISECONDS.toNanos(ttlMs());
+        }
+    }
+
     /** @return the TTL asked for and granted, for logs and health */
     String ttlDescription() {
         long granted = grantedTtlSeconds;

@@ -141,8 +141,10 @@ final class RedisElections implements ElectionBackend {
                     return;
                 }
                 if (!a.present) {
-                    // gone while the session lives (removed by hand), or with the session (the core handles that)
-                    if (sessionAlive()) {
+                    // gone while the session lives (removed by hand), or with the session (the core handles that:
+                    // LOST is told, ELE-7). After a freeze past the TTL this check may run before the keeper has
+                    // told LOST, so the session counts as alive only while its clock says so, not merely its id.
+                    if (session.heldBy(sid)) {
                         end();
                         listener.removed();
                     }
@@ -157,14 +159,6 @@ final class RedisElections implements ElectionBackend {
                     toldTerm = -1;
                 }
             });
-        }
-
-        private boolean sessionAlive() {
-            try {
-                return sid.equals(session.sid());
-            } catch (RuntimeException e) {
-                return false;
-            }
         }
 
         private void end() {

@@ -49,7 +49,8 @@ final class SessionKeeper {
     private final boolean reresolveOnTimeout;
     private int counter;
     private volatile String sid;
-    private long expiresAt;
+    /** Written by the keeper's thread, read by others ({@link #heldBy}). */
+    private volatile long expiresAt;
     private boolean busy;
     private ScheduledFuture<?> next;
     private volatile boolean closed;
@@ -136,6 +137,15 @@ final class SessionKeeper {
             throw new SessionLostException("the session on " + link.uri() + " is lost; a new one is being opened");
         }
         return s;
+    }
+
+    /**
+     * @param sessionId a session id
+     * @return true if it is the current session and the local clock is before the expiry its last renewal
+     *         guaranteed: false after a freeze of this process past the TTL, before the keeper has told LOST
+     */
+    boolean heldBy(String sessionId) {
+        return sessionId.equals(sid) && System.nanoTime() - expiresAt < 0;
     }
 
     /** @return the prefix of every sid of this coordinator, dot included */
