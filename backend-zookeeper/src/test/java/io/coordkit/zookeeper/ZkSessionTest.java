@@ -77,7 +77,7 @@ class ZkSessionTest extends ZkTestSupport {
         assertThat(open().capabilities()).containsExactlyInAnyOrder(Capability.FENCING_SURVIVES_FAILOVER,
                 Capability.FAIR_LOCKS, Capability.READ_WRITE_LOCKS, Capability.SEMAPHORES,
                 Capability.LINEARIZABLE_CONFIG, Capability.SESSION_SURVIVES_LEADER_FAILOVER,
-                Capability.DURABLE_ACROSS_FAILOVER, Capability.REPORTS_ENGINE_LEADER);
+                Capability.DURABLE_ACROSS_FAILOVER, Capability.REPORTS_ENGINE_LEADER, Capability.ENGINE_ADMIN);
     }
 
     @Test
