@@ -85,7 +85,7 @@ public final class Bench {
     private static Map<String, String> environment(Settings s) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("mode", s.name() + " (warm-up " + s.warmup() + " ops per side, " + s.rounds() + " rounds of "
-                + s.batch() + "; contended: " + s.contendedRounds() + " rounds of " + s.contendedFor().toMillis()
+                + s.batch() + " ops or " + s.roundTime().toMillis() + " ms per side, whichever ends first; contended: " + s.contendedRounds() + " rounds of " + s.contendedFor().toMillis()
                 + " ms per side; sides alternate in a rotating order)");
         env.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         env.put("machine", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "

@@ -49,7 +49,9 @@ final class Runner {
             total.put(v.role(), new long[1]);
         }
         int warm = Math.max(1, settings.warmup() * batch / Math.max(1, settings.batch()));
-        for (int i = 0; i < warm; i++) {
+        long roundNanos = settings.roundTime().toNanos();
+        long warmEnd = System.nanoTime() + roundNanos * settings.rounds() * variants.size();
+        for (int i = 0; i < warm && System.nanoTime() < warmEnd; i++) {
             for (Variant v : variants) {
                 v.timed().run();
             }
@@ -59,7 +61,8 @@ final class Runner {
                 Variant v = variants.get((round + k) % variants.size());
                 Histogram h = hist.get(v.role());
                 long sum = 0;
-                for (int i = 0; i < batch; i++) {
+                long end = System.nanoTime() + roundNanos;
+                for (int i = 0; i < batch && (i == 0 || System.nanoTime() < end); i++) {
                     long ns = v.timed().run();
                     h.recordValue(Math.max(1, ns));
                     sum += ns;
