@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CoordinatorThreads {
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** The period of the timer's no-op task (see the constructor). */
+    private static final long TICK_MS = 1000;
 
     private final ScheduledThreadPoolExecutor scheduler;
     private final ExecutorService events;
@@ -26,6 +29,12 @@ final class CoordinatorThreads {
         this.scheduler.setRemoveOnCancelPolicy(true);
         // After close, a retry or time limit scheduled late runs at once instead of never (no caller hangs).
         this.scheduler.setRejectedExecutionHandler((task, executor) -> task.run());
+        // Every call schedules its time limit here and cancels it when answered. A task that becomes the queue's
+        // earliest wakes the timer thread, and with cancelled tasks removed each call's limit would be the earliest
+        // when calls are made one after the other: one thread wake-up per call, which on a busy machine costs as
+        // much as a round trip (measured with docs/benchmarks.md's harness). A periodic no-op earlier than any
+        // limit of a second or more keeps them from becoming the earliest: the timer wakes once per tick instead.
+        this.scheduler.scheduleAtFixedRate(() -> { }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
         this.events = Executors.newCachedThreadPool(DaemonThreads.named("coordkit-" + id + "-events"));
     }
 

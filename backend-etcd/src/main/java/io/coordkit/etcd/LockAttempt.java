@@ -38,7 +38,7 @@ import java.util.concurrent.ScheduledFuture;
  *   reads the directory sorted by create revision: the queue as of the waiter's own write.</li>
  *   <li>Exclusive lock and write side: held if no key is earlier; read side: held if no earlier key is a writer;
  *   semaphore of n: held if fewer than n keys are earlier (and their permits agree).</li>
- *   <li>Otherwise the waiter watches, from the revision after its read, only what can unblock it: the immediate
+ *   <li>Otherwise the waiter watches, from the current revision, only what can unblock it: the immediate
  *   predecessor (exclusive, write), the nearest earlier writer (read), or the deletes of earlier keys
  *   (semaphore). When one goes it reads the queue again; a read every TTL is a safety net against a silent watch.</li>
  *   <li>Each read must still show the waiter's own key with its create revision: a key gone means the session lease
@@ -204,13 +204,20 @@ final class LockAttempt {
             finishEmpty();
             return;
         }
-        watch(blocker, earlier, revision + 1);
+        watch(blocker, earlier);
     }
 
-    private void watch(ByteSequence blocker, Set<ByteSequence> earlier, long fromRevision) {
+    /**
+     * Waits for the deletes that can unblock the attempt. The watch starts at the store's current revision (no
+     * start revision), and once etcd confirms it (the created notification) the queue is read once more: a delete
+     * after the watch started is delivered by the watch, one before it shows in that read. A watch asked to start
+     * at an older revision (the read's, when other writes came since) would be an "unsynced" watcher, which etcd
+     * catches up only every 100 ms: that made every hand-off under contention take ~100 ms (docs/benchmarks.md).
+     */
+    private void watch(ByteSequence blocker, Set<ByteSequence> earlier) {
         closeWatcher();
         int gen = ++generation;
-        WatchOption.Builder option = WatchOption.builder().withRevision(fromRevision).withNoPut(true)
+        WatchOption.Builder option = WatchOption.builder().withNoPut(true).withCreateNotify(true)
                 .withRequireLeader(true);
         ByteSequence watched = blocker;
         if (blocker == null) {
@@ -221,6 +228,10 @@ final class LockAttempt {
             watcher = session.client().getWatchClient().watch(watched, option.build(), new Watch.Listener() {
                 @Override
                 public void onNext(WatchResponse response) {
+                    if (response.isCreatedNotify()) {
+                        serial.execute(() -> confirm(gen, blocker, earlier));
+                        return;
+                    }
                     for (WatchEvent e : response.getEvents()) {
                         if (e.getEventType() == WatchEvent.EventType.DELETE
                                 && (earlier == null || earlier.contains(e.getKeyValue().getKey()))) {
@@ -246,6 +257,43 @@ final class LockAttempt {
             return;
         }
         schedulePoll(gen, Math.max(1000, session.spec().sessionTtl().toMillis()));
+    }
+
+    /**
+     * The watch is live: reads the queue once more and rechecks if what blocked the attempt went before the watch
+     * started (or the own key went); otherwise the watch will tell.
+     */
+    private void confirm(int gen, ByteSequence blocker, Set<ByteSequence> earlier) {
+        if (done || gen != generation) {
+            return;
+        }
+        session.call("acquire", request.name(), () -> session.client().getKVClient()
+                        .get(Keys.bytes(directory), queueOption()))
+                .whenComplete((GetResponse r, Throwable t) -> serial.execute(() -> {
+                    if (done || gen != generation) {
+                        return;
+                    }
+                    if (t != null) {
+                        recheck(gen);
+                        return;
+                    }
+                    boolean own = false;
+                    boolean blockerThere = false;
+                    int earlierThere = 0;
+                    for (KeyValue kv : r.getKvs()) {
+                        ByteSequence k = kv.getKey();
+                        own |= k.equals(key) && kv.getCreateRevision() == createRevision;
+                        blockerThere |= k.equals(blocker);
+                        if (earlier != null && earlier.contains(k)) {
+                            earlierThere++;
+                        }
+                    }
+                    boolean unchanged = blocker != null ? blockerThere
+                            : earlier != null && earlierThere == earlier.size();
+                    if (!own || !unchanged) {
+                        recheck(gen);
+                    }
+                }));
     }
 
     private void schedulePoll(int gen, long delay) {

@@ -11,7 +11,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Turns Curator background operations into futures. Every operation runs in the background: no coordkit thread
- * waits for a server answer, and callbacks run on the session's executor, not on ZooKeeper's event thread. (A
+ * waits for a server answer. Callbacks run on the executor given: the session's, or ZooKeeper's event thread itself
+ * ({@code Runnable::run}, or an executor that runs there) where the answer only decides the next request or
+ * completes a future, which never blocks. (A
  * create with missing parents is answered NONODE; Curator then runs its synchronous {@code ZKPaths.mkdirs} on its
  * background thread, an exists and a create per missing ancestor, and sends the create again, which for a
  * protected create first runs {@code findProtectedNodeInForeground}, a synchronous getChildren of the parent, on

@@ -95,8 +95,17 @@ final class LockAttempt {
     /** The session that owns the own node (checked to be the one that issued the create). */
     private long owner;
     private ScheduledFuture<?> timer;
+    /** The lease this attempt grants once held; made (and its watch sent) when the node is created. */
+    private ZkLease lease;
     private boolean listing;
     private boolean listAgain;
+    /**
+     * The listing sent right behind the create (see {@link #start}): whether {@link #created} waits for it instead
+     * of listing, and its answer if it came first.
+     */
+    private boolean awaitingPipelined;
+    private CuratorEvent pipelined;
+    private boolean pipelinedArrived;
     /**
      * The round of a permits check cut off by a connection problem, done again on RECONNECTED or by the retry
      * scheduled if the session was usable at the failure, whichever comes first; -1 if none (then no check is
@@ -114,7 +123,11 @@ final class LockAttempt {
         this.dir = session.paths().lockDir(request.kind(), request.name());
         this.label = label(request.kind());
         this.what = "acquire of " + describe(request);
-        this.serial = new SerialExecutor(session.executor(), "lock attempt");
+        // Steps run where their cause arrives: on ZooKeeper's event thread for answers and watch events (each step
+        // only decides and sends the next background request, which never blocks: Curator sends it at once when
+        // connected and queues it otherwise), on the caller's thread for the start, on the session executor for
+        // everything else. No hop to another thread between an answer and the next request or the grant.
+        this.serial = new SerialExecutor(Runnable::run, "lock attempt");
     }
 
     static String describe(LockRequest request) {
@@ -143,7 +156,7 @@ final class LockAttempt {
             }
             result.whenComplete((v, t) -> {
                 if (result.isCancelled()) {
-                    serial.execute(this::abandon);
+                    onExecutor(this::abandon);
                 }
             });
             if (!request.maxWait().isZero()) {
@@ -152,16 +165,24 @@ final class LockAttempt {
             }
             phase = Phase.CREATING;
             long issuedIn = session.tracker().sessionId();
-            Async.run(session.executor(), what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
+            Async.run(serial, what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
                             .withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(cb, ex)
                             .forPath(dir + "/" + label + Paths.MARK, new byte[0]))
                     .whenComplete((e, t) -> serial.execute(() -> created(e, t, issuedIn)));
+            if (request.kind() != LockKind.SEMAPHORE) {
+                // The listing goes right behind the create, on the same session: ZooKeeper serves a session's
+                // requests in order, so it is taken after the create is applied and holds the new node, and both
+                // answers come in one round trip. It is used only if it holds the attempt's own node (else, e.g.
+                // when the create had to make the directory first and was sent again, the attempt lists anew).
+                Async.run(serial, what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
+                        .whenComplete((e, t) -> serial.execute(() -> pipelinedListed(t == null ? e : null)));
+            }
         });
     }
 
     /** @param state the session's new state */
     void sessionChanged(SessionState state) {
-        serial.execute(() -> {
+        onExecutor(() -> { // not on the session tracker's thread, which holds its locks
             switch (state) {
                 case LOST -> failNow(new SessionLostException(what + " failed: the session was lost"));
                 case CLOSED -> failNow(new CoordinationException(what + " failed: the session was closed"));
@@ -206,10 +227,42 @@ final class LockAttempt {
         }
         token = stat.getCzxid();
         owner = stat.getEphemeralOwner();
+        // The lease's watch on its own node is sent now, behind the listing, rather than once the lease is granted:
+        // answered before the caller can release, it is not queued in front of the release's delete
+        lease = new ZkLease(session, describe(request), ownPath, token, owner, onLost);
+        lease.preArm();
         if (request.kind() == LockKind.SEMAPHORE) {
             checkPermits(0);
         } else {
             phase = Phase.WAITING;
+            if (pipelinedArrived) {
+                usePipelined(pipelined);
+            } else {
+                awaitingPipelined = true;
+            }
+        }
+    }
+
+    /** The answer to the listing sent behind the create ({@code null} if it failed to start). */
+    private void pipelinedListed(CuratorEvent e) {
+        if (awaitingPipelined) {
+            awaitingPipelined = false;
+            usePipelined(e);
+        } else if (phase == Phase.CREATING || phase == Phase.NEW) {
+            pipelinedArrived = true; // before the create's answer: kept for created()
+            pipelined = e;
+        }
+    }
+
+    /** Decides on the pipelined listing if it holds the own node; lists anew otherwise. */
+    private void usePipelined(CuratorEvent e) {
+        pipelined = null;
+        if (phase != Phase.WAITING) {
+            return;
+        }
+        if (e != null && Async.code(e) == Code.OK && e.getChildren() != null && e.getChildren().contains(ownName)) {
+            listed(e, null);
+        } else {
             list();
         }
     }
@@ -222,7 +275,8 @@ final class LockAttempt {
      */
     private void checkPermits(int round) {
         String expected = Integer.toString(request.permits());
-        session.ops().getData(dir, what).whenComplete((e, t) -> serial.execute(() -> {
+        Async.run(serial, what, (cb, ex) -> curator.getData().inBackground(cb, ex).forPath(dir))
+                .whenComplete((e, t) -> serial.execute(() -> {
             if (phase != Phase.CREATING) {
                 return;
             }
@@ -252,7 +306,8 @@ final class LockAttempt {
     }
 
     private void claimPermits(String permits, int version) {
-        session.ops().setData(dir, permits.getBytes(StandardCharsets.UTF_8), version, what)
+        Async.run(serial, what, (cb, ex) -> curator.setData().withVersion(version).inBackground(cb, ex)
+                        .forPath(dir, permits.getBytes(StandardCharsets.UTF_8)))
                 .whenComplete((e, t) -> serial.execute(() -> {
                     if (phase != Phase.CREATING) {
                         return;
@@ -316,7 +371,8 @@ final class LockAttempt {
             return;
         }
         listing = true;
-        session.ops().children(dir, what).whenComplete((e, t) -> serial.execute(() -> {
+        Async.run(serial, what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
+                .whenComplete((e, t) -> serial.execute(() -> {
             listing = false;
             listed(e, t);
             if (listAgain) {
@@ -388,7 +444,7 @@ final class LockAttempt {
                 }
             };
             watches.add(new Watch(path, w));
-            Async.run(session.executor(), what, (cb, ex) -> curator.checkExists().usingWatcher(w)
+            Async.run(serial, what, (cb, ex) -> curator.checkExists().usingWatcher(w)
                             .inBackground(cb, ex).forPath(path))
                     .whenComplete((e, t) -> serial.execute(() -> {
                         if (t != null || (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE)) {
@@ -408,7 +464,6 @@ final class LockAttempt {
         cancelTimer();
         removeWatches();
         finished.accept(this);
-        ZkLease lease = new ZkLease(session, describe(request), ownPath, token, owner, onLost);
         if (result.complete(Optional.of(lease))) {
             lease.watch();
         } else {
@@ -462,7 +517,7 @@ final class LockAttempt {
 
     private CompletableFuture<Void> deleteOwnNode() {
         String path = ownPath;
-        return Async.run(session.executor(), "delete of " + path, (cb, ex) -> curator.delete().guaranteed()
+        return Async.run(Runnable::run, "delete of " + path, (cb, ex) -> curator.delete().guaranteed()
                         .inBackground(cb, ex).forPath(path))
                 .handle((e, t) -> {
                     if (t != null || (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE)) {
@@ -471,6 +526,14 @@ final class LockAttempt {
                     }
                     return null;
                 });
+    }
+
+    private void onExecutor(Runnable step) {
+        try {
+            session.executor().execute(() -> serial.execute(step));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("{}: session closed before a step could run", what);
+        }
     }
 
     private void cancelTimer() {

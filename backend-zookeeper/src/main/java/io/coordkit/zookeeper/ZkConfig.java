@@ -12,6 +12,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 import java.util.Map;
@@ -87,13 +88,18 @@ final class ZkConfig implements ConfigBackend {
             return Async.failed(new CoordinationException(what + " failed: the node kept appearing and "
                     + "disappearing (is another tool deleting config nodes?)"));
         }
-        return setData(path, data, -1, what).thenCompose(e -> switch (Async.code(e)) {
+        // The answer is taken on ZooKeeper's event thread, where the common case (the node exists) only completes
+        // the future; a missing node continues on the session executor, since creating it starts Curator's mkdirs
+        CompletableFuture<CuratorEvent> written = Async.run(Runnable::run, what, (cb, ex) -> curator.setData()
+                .withVersion(-1).inBackground(cb, ex).forPath(path, data));
+        return written.thenCompose(e -> switch (Async.code(e)) {
             case OK -> CompletableFuture.completedFuture((long) e.getStat().getVersion());
-            case NONODE -> create(path, data, what).thenCompose(c -> switch (Async.code(c)) {
-                case OK -> CompletableFuture.completedFuture(createdVersion(c));
-                case NODEEXISTS -> put(path, data, what, round + 1);
-                default -> Async.failed(Errors.of(c, what));
-            });
+            case NONODE -> onExecutor(CompletableFuture.completedFuture(e)).thenCompose(x -> create(path, data, what))
+                    .thenCompose(c -> switch (Async.code(c)) {
+                        case OK -> CompletableFuture.completedFuture(createdVersion(c));
+                        case NODEEXISTS -> put(path, data, what, round + 1);
+                        default -> Async.failed(Errors.of(c, what));
+                    });
             default -> Async.failed(Errors.of(e, what));
         });
     }
@@ -106,7 +112,7 @@ final class ZkConfig implements ConfigBackend {
         if (expectedVersion == Versioned.ABSENT) {
             return createIfAbsent(key, path, data, what, 0);
         }
-        return syncedRead(path, what).thenCompose(n -> {
+        return onExecutor(syncedRead(path, what)).thenCompose(n -> {
             if (!n.hasValue()) {
                 return Async.failed(conflict(key, expectedVersion, Versioned.ABSENT));
             }
@@ -130,7 +136,7 @@ final class ZkConfig implements ConfigBackend {
         }
         return create(path, data, what).thenCompose(c -> switch (Async.code(c)) {
             case OK -> CompletableFuture.completedFuture(createdVersion(c));
-            case NODEEXISTS -> syncedRead(path, what).thenCompose(n -> {
+            case NODEEXISTS -> onExecutor(syncedRead(path, what)).thenCompose(n -> {
                 if (!n.exists()) {
                     return createIfAbsent(key, path, data, what, round + 1);
                 }
@@ -158,7 +164,7 @@ final class ZkConfig implements ConfigBackend {
         if (expectedVersion.isPresent()) {
             long expected = expectedVersion.getAsLong();
             String what = "conditional delete of config key '" + key + "'";
-            return syncedRead(path, what).thenCompose(n -> {
+            return onExecutor(syncedRead(path, what)).thenCompose(n -> {
                 if (!n.hasValue()) {
                     return Async.failed(conflict(key, expected, Versioned.ABSENT));
                 }
@@ -186,7 +192,7 @@ final class ZkConfig implements ConfigBackend {
             return Async.failed(new CoordinationTimeoutException(what + " did not complete: concurrent writes kept "
                     + "changing the key until the operation timeout"));
         }
-        return syncedRead(path, what).thenCompose(n -> {
+        return onExecutor(syncedRead(path, what)).thenCompose(n -> {
             if (!n.hasValue()) {
                 return CompletableFuture.completedFuture(false);
             }
@@ -304,8 +310,70 @@ final class ZkConfig implements ConfigBackend {
 
     // ---- operations
 
+    /**
+     * Reads one node after a {@code sync}, so that the read sees every write completed before it began
+     * (LINEARIZABLE_CONFIG), in one round trip: the sync and the getData are sent back to back on the session's raw
+     * handle instead of the getData waiting for the sync's answer. ZooKeeper keeps a session's requests in order:
+     * the server holds the session's later requests until its sync is done (the sync is forwarded to the leader
+     * and comes back through the follower's commit pipeline, which serves the session in order), and the client
+     * delivers the answers in the order they came. The answer to the getData therefore comes after the sync's,
+     * and shows at least the state the sync brought the server to. The answers are checked in that order anyway
+     * (on ZooKeeper's event thread, where they arrive one after the other): a getData answered before its sync is
+     * read again once the sync is done. A failed sync fails the read, as before.
+     *
+     * <p>The returned future completes on ZooKeeper's event thread; callers that start another Curator operation
+     * from it continue on the session executor ({@link #onExecutor}).
+     */
     private CompletableFuture<Node> syncedRead(String path, String what) {
-        return sync(path, what).thenCompose(v -> read(path, what));
+        ZooKeeper zk;
+        try {
+            zk = session.zooKeeper();
+        } catch (Exception e) {
+            return Async.failed(Errors.of(e, what));
+        }
+        CompletableFuture<Void> synced = new CompletableFuture<>();
+        CompletableFuture<Node> result = new CompletableFuture<>();
+        try {
+            zk.sync(path, (rc, p, ctx) -> {
+                if (rc == Code.OK.intValue()) {
+                    synced.complete(null);
+                } else {
+                    RuntimeException error = Errors.of(Code.get(rc), what);
+                    synced.completeExceptionally(error);
+                    result.completeExceptionally(error);
+                }
+            }, null);
+            zk.getData(path, false, (rc, p, ctx, data, stat) -> {
+                if (result.isDone()) {
+                    return; // the sync failed
+                }
+                if (!synced.isDone()) {
+                    // answered before the sync: not ordered after it, so read again once it is done
+                    synced.thenComposeAsync(v -> read(path, what), executor).whenComplete((n, t) -> {
+                        if (t != null) {
+                            Async.fail(result, t);
+                        } else {
+                            result.complete(n);
+                        }
+                    });
+                    return;
+                }
+                Code code = Code.get(rc);
+                switch (code) {
+                    case OK -> result.complete(new Node(path, data, stat));
+                    case NONODE -> result.complete(new Node(path, null, null));
+                    default -> result.completeExceptionally(Errors.of(code, what));
+                }
+            }, null);
+        } catch (RuntimeException e) {
+            return Async.fail(result, Errors.of(e, what));
+        }
+        return result;
+    }
+
+    /** @return f, continued on the session executor (before starting Curator operations from its result) */
+    private <T> CompletableFuture<T> onExecutor(CompletableFuture<T> f) {
+        return f.thenApplyAsync(v -> v, executor);
     }
 
     private CompletableFuture<Void> sync(String path, String what) {

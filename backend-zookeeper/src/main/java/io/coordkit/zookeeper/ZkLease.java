@@ -32,6 +32,13 @@ final class ZkLease implements BackendLease {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Watcher watcher;
     private final SessionTracker.Listener stateListener = this::stateChanged;
+    /** Guards the two fields below. */
+    private final Object adoption = new Object();
+    /** Whether the lease was granted ({@link #watch()}); before that, a disappearance is only remembered. */
+    private boolean adopted;
+    private boolean goneBeforeAdoption;
+    /** Whether a watch request failed before the lease was granted (the session listener was not there yet). */
+    private boolean failedBeforeAdoption;
 
     /**
      * @param session the session
@@ -71,7 +78,9 @@ final class ZkLease implements BackendLease {
     public CompletableFuture<Void> release() {
         end();
         String w = "release of " + what;
-        return Async.run(session.executor(), w, (cb, ex) -> curator.delete().guaranteed().inBackground(cb, ex)
+        // The answer is only mapped and handed to the core, so it is taken on ZooKeeper's event thread (no hop to
+        // the session executor before the caller is told)
+        return Async.run(Runnable::run, w, (cb, ex) -> curator.delete().guaranteed().inBackground(cb, ex)
                         .forPath(path))
                 .thenApply(e -> {
                     if (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE) {
@@ -87,17 +96,35 @@ final class ZkLease implements BackendLease {
         return "ZkLease[" + what + ", " + path + ", token " + token + "]";
     }
 
-    /** Starts watching the node. */
+    /**
+     * Sends the watch on the node before the lease is granted (while the attempt still decides), so that its
+     * answer does not delay a release right after the grant. A disappearance seen before {@link #watch()} is
+     * remembered and reported there; if the lease is never granted, nothing is reported.
+     */
+    void preArm() {
+        arm();
+    }
+
+    /** Starts watching the node (its watch was sent by {@link #preArm()}). */
     void watch() {
         session.tracker().addListener(stateListener);
         SessionTracker tracker = session.tracker();
         if (tracker.state() == SessionState.LOST || tracker.sessionId() != sessionId) {
             end(); // the session was lost before the listener was added: the core reports that loss
         }
+        boolean gone;
+        boolean failed;
+        synchronized (adoption) {
+            adopted = true;
+            gone = goneBeforeAdoption;
+            failed = failedBeforeAdoption;
+        }
         if (ended.get()) {
             session.tracker().removeListener(stateListener); // released or lost before it was watched
-        } else {
-            arm();
+        } else if (gone) {
+            lost();
+        } else if (failed) {
+            arm(); // a RECONNECTED before this was not heard: set the watch now
         }
     }
 
@@ -106,12 +133,16 @@ final class ZkLease implements BackendLease {
             return;
         }
         String w = "watch of " + what;
-        Async.run(session.executor(), w, (cb, ex) -> curator.checkExists().usingWatcher(watcher)
+        // the answer is handled on ZooKeeper's event thread: it only hands a loss on to the session executor
+        Async.run(Runnable::run, w, (cb, ex) -> curator.checkExists().usingWatcher(watcher)
                         .inBackground(cb, ex).forPath(path))
                 .whenComplete((e, t) -> {
                     if (t == null && Async.code(e) == Code.NONODE) {
                         lost();
                     } else if (t != null || Async.code(e) != Code.OK) {
+                        synchronized (adoption) {
+                            failedBeforeAdoption |= !adopted;
+                        }
                         LOG.debug("{}: could not watch {} ({}); trying again on reconnect", what, path,
                                 t != null ? t.toString() : Async.code(e));
                     }
@@ -130,6 +161,12 @@ final class ZkLease implements BackendLease {
     }
 
     private void lost() {
+        synchronized (adoption) {
+            if (!adopted) {
+                goneBeforeAdoption = true; // told in watch(), if the lease is granted
+                return;
+            }
+        }
         boolean sessionGone = session.tracker().state() == SessionState.LOST
                 || session.tracker().sessionId() != sessionId;
         if (ended.compareAndSet(false, true)) {
