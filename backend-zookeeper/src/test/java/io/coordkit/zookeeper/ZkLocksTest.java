@@ -320,8 +320,10 @@ class ZkLocksTest extends ZkTestSupport {
         String maxBuffer = System.getProperty("jute.maxbuffer");
         System.setProperty("jute.maxbuffer", Integer.toString(32 * 1024)); // read when the client is built
         try {
-            return closeLater((ZkSession) new ZooKeeperProvider().connect(spec(namespace, TTL, Optional.empty()),
-                    events));
+            // the session must outlive the reconnect after the drop: with the 2 s TTL a loaded machine once took
+            // longer and the session expired, which is not what this test is about
+            return closeLater((ZkSession) new ZooKeeperProvider().connect(spec(namespace, Duration.ofSeconds(6),
+                    Optional.empty()), events));
         } finally {
             if (maxBuffer == null) {
                 System.clearProperty("jute.maxbuffer");
