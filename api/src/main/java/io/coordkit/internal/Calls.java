@@ -116,11 +116,7 @@ final class Calls {
      * timeout (SPI-3, SPI-4).
      */
     <T> CompletableFuture<T> read(String operation, Supplier<CompletableFuture<T>> call) {
-        ensureOpen.run();
-        long deadline = System.nanoTime() + operationTimeout.toNanos();
-        return retry.executeCompletionStage(scheduler,
-                        () -> attempt(operation, remaining(deadline), call, null, true))
-                .toCompletableFuture();
+        return retried(operation, call, true);
     }
 
     /**
@@ -130,10 +126,15 @@ final class Calls {
      * again leaves its election without one (ELE-5) although the engine serves.
      */
     <T> CompletableFuture<T> sessionRead(String operation, Supplier<CompletableFuture<T>> call) {
+        return retried(operation, call, false);
+    }
+
+    /** Attempts of a read, all within one operation timeout, through the breaker if {@code guarded}. */
+    private <T> CompletableFuture<T> retried(String operation, Supplier<CompletableFuture<T>> call, boolean guarded) {
         ensureOpen.run();
         long deadline = System.nanoTime() + operationTimeout.toNanos();
         return retry.executeCompletionStage(scheduler,
-                        () -> attempt(operation, remaining(deadline), call, null, false))
+                        () -> attempt(operation, remaining(deadline), call, null, guarded))
                 .toCompletableFuture();
     }
 

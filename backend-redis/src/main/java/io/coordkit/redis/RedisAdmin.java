@@ -85,8 +85,8 @@ final class RedisAdmin implements AdminBackend {
         return scan("list of namespaces", ROOT + "*").thenApply(found -> {
             SortedSet<String> names = new TreeSet<>();
             for (String key : found) {
-                int mark = key.indexOf(MARK);
-                if (mark > ROOT.length() && !isSessionKey(key, mark)) {
+                int mark = userKeyMark(key);
+                if (mark > 0) {
                     names.add(key.substring(ROOT.length(), mark));
                 }
             }
@@ -104,8 +104,7 @@ final class RedisAdmin implements AdminBackend {
             List<String> doomed = new ArrayList<>();
             for (List<String> found : List.of(a, b)) {
                 for (String key : found) {
-                    int mark = key.indexOf(MARK);
-                    if (mark > ROOT.length() && !isSessionKey(key, mark)) {
+                    if (userKeyMark(key) > 0) {
                         doomed.add(key);
                     }
                 }
@@ -121,8 +120,14 @@ final class RedisAdmin implements AdminBackend {
         });
     }
 
-    private static boolean isSessionKey(String key, int mark) {
-        return key.startsWith("s:", mark + MARK.length());
+    /**
+     * @return where the namespace of a key of the user's ends (the index of {@code ~:}), or -1 for a session key or
+     *         a key not in coordkit's layout
+     */
+    private static int userKeyMark(String key) {
+        int mark = key.indexOf(MARK);
+        boolean sessionKey = mark >= 0 && key.startsWith("s:", mark + MARK.length());
+        return mark > ROOT.length() && !sessionKey ? mark : -1;
     }
 
     /** @return the name between the area's prefix and the key's last {@code :suffix}, or null */
