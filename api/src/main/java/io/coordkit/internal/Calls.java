@@ -6,6 +6,7 @@ import io.coordkit.CoordinationException;
 import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.DurationText;
 import io.coordkit.RetryOptions;
+import io.coordkit.spi.CallerWaits;
 import io.coordkit.spi.Futures;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -32,6 +33,11 @@ import java.util.function.Supplier;
  */
 final class Calls {
     private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
+    /**
+     * Set while a blocking API method starts the call it then waits for ({@link #awaitInline}); the first backend
+     * call made on this thread takes it and runs inside {@link CallerWaits#run}.
+     */
+    private static final ThreadLocal<Boolean> CALLER_WAITS = new ThreadLocal<>();
 
     private final String uri;
     private final Duration operationTimeout;
@@ -186,9 +192,13 @@ final class Calls {
             return result;
         }
         long start = System.nanoTime();
+        boolean callerWaits = CALLER_WAITS.get() != null;
+        if (callerWaits) {
+            CALLER_WAITS.remove(); // only the first backend call of the waiting caller may answer on its thread
+        }
         CompletableFuture<T> source;
         try {
-            source = call.get();
+            source = callerWaits ? CallerWaits.run(scheduler, start + limit.toNanos(), call) : call.get();
             if (source == null) {
                 source = CompletableFuture.failedFuture(new IllegalStateException("backend returned no future"));
             }
@@ -196,14 +206,27 @@ final class Calls {
             source = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<T> backend = source;
-        ScheduledFuture<?> timer = scheduler.schedule(() -> {
+        // No time limit to watch for a call answered already (one made on the caller's thread, CallerWaits, or a
+        // refusal); otherwise the limit counts from the start, which a call on the caller's thread has used up part of
+        ScheduledFuture<?> timer = backend.isDone() ? null : scheduler.schedule(() -> {
             if (result.completeExceptionally(deadlineExceeded(operation, limit))) {
                 backend.cancel(true);
             }
-        }, limit.toNanos(), TimeUnit.NANOSECONDS);
+        }, Math.max(0, start + limit.toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
         backend.whenComplete((value, error) -> {
-            timer.cancel(false);
-            boolean delivered = error == null ? result.complete(value) : result.completeExceptionally(map(operation, error));
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            boolean delivered;
+            if (error == null) {
+                delivered = result.complete(value);
+            } else if (callerWaits && System.nanoTime() - (start + limit.toNanos()) >= 0) {
+                // a call on the caller's thread that failed at its deadline was cut off by it (CallerWaits): the
+                // core's time-out, which names the limit (SPI-3)
+                delivered = result.completeExceptionally(deadlineExceeded(operation, limit));
+            } else {
+                delivered = result.completeExceptionally(map(operation, error));
+            }
             if (!delivered && error == null && value != null && orphan != null) {
                 orphan.accept(value);
             }
@@ -298,6 +321,22 @@ final class Calls {
             }
         });
         return result;
+    }
+
+    /**
+     * Starts a call and waits for it, on behalf of a blocking API method: the first backend call it makes on this
+     * thread may be answered on this thread ({@link CallerWaits}), which saves the engine client's hand-off of the
+     * answer to its callback thread. Failures are rethrown as by {@link #await}.
+     */
+    static <T> T awaitInline(Supplier<CompletableFuture<T>> call) {
+        CALLER_WAITS.set(Boolean.TRUE);
+        CompletableFuture<T> future;
+        try {
+            future = call.get();
+        } finally {
+            CALLER_WAITS.remove();
+        }
+        return await(future);
     }
 
     /**

@@ -23,7 +23,7 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public Optional<Versioned<byte[]>> get(String key) {
-        return Calls.await(getAsync(key));
+        return Calls.awaitInline(() -> getAsync(key));
     }
 
     @Override
@@ -34,7 +34,7 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public long put(String key, byte[] value) {
-        return Calls.await(putAsync(key, value));
+        return Calls.awaitInline(() -> putAsync(key, value));
     }
 
     @Override
@@ -58,7 +58,7 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public long compareAndSet(String key, long expectedVersion, byte[] value) {
-        return Calls.await(compareAndSetAsync(key, expectedVersion, value));
+        return Calls.awaitInline(() -> compareAndSetAsync(key, expectedVersion, value));
     }
 
     @Override
@@ -72,7 +72,7 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public long compareAndSet(String key, long expectedVersion, String value) {
-        return Calls.await(compareAndSetAsync(key, expectedVersion, value));
+        return Calls.awaitInline(() -> compareAndSetAsync(key, expectedVersion, value));
     }
 
     @Override
@@ -83,12 +83,12 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public Optional<Long> putIfAbsent(String key, byte[] value) {
-        return Calls.await(putIfAbsentAsync(key, value));
+        return Calls.awaitInline(() -> putIfAbsentAsync(key, value));
     }
 
     @Override
     public Optional<Long> putIfAbsent(String key, String value) {
-        return Calls.await(putIfAbsentAsync(key, value));
+        return Calls.awaitInline(() -> putIfAbsentAsync(key, value));
     }
 
     @Override
@@ -113,7 +113,7 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public boolean delete(String key) {
-        return Calls.await(deleteAsync(key));
+        return Calls.awaitInline(() -> deleteAsync(key));
     }
 
     @Override
@@ -125,7 +125,7 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public void delete(String key, long expectedVersion) {
-        Calls.await(deleteAsync(key, expectedVersion));
+        Calls.awaitInline(() -> deleteAsync(key, expectedVersion));
     }
 
     @Override
@@ -141,7 +141,7 @@ final class ConfigStoreImpl implements ConfigStore {
 
     @Override
     public SortedMap<String, Versioned<byte[]>> list(String prefix) {
-        return Calls.await(listAsync(prefix));
+        return Calls.awaitInline(() -> listAsync(prefix));
     }
 
     @Override

@@ -69,7 +69,7 @@ final class DeferredReleases {
     void releaseOrDefer(String what, Supplier<CompletableFuture<Void>> release) {
         long ep = epoch.getAsLong();
         try {
-            Calls.await(attempt.apply(what, release));
+            Calls.awaitInline(() -> attempt.apply(what, release));
         } catch (CoordinationException | IllegalStateException e) {
             defer(what, release, ep, e);
         }

@@ -38,12 +38,12 @@ final class LockImpl implements DistributedLock {
 
     @Override
     public LockLease acquire(Duration timeout) {
-        return Calls.await(acquireAsync(timeout));
+        return Calls.awaitInline(() -> acquireAsync(timeout));
     }
 
     @Override
     public Optional<LockLease> tryAcquire() {
-        return Calls.await(tryAcquireAsync());
+        return Calls.awaitInline(() -> tryAcquireAsync());
     }
 
     @Override
