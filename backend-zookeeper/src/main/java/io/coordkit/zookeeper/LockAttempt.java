@@ -4,6 +4,7 @@ import io.coordkit.CoordinationException;
 import io.coordkit.SessionLostException;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendLease;
+import io.coordkit.spi.CallerWaits;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
 import io.coordkit.spi.SerialExecutor;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,7 +75,8 @@ final class LockAttempt {
     private record Member(String name, String kind, long sequence) {
     }
 
-    private record Watch(String path, Watcher watcher) {
+    /** A watch set on a blocker; {@code fired} once its event came (the server then holds it no more). */
+    private record Watch(String path, Watcher watcher, AtomicBoolean fired) {
     }
 
     private final ZkSession session;
@@ -104,7 +107,7 @@ final class LockAttempt {
      * of listing, and its answer if it came first.
      */
     private boolean awaitingPipelined;
-    private CuratorEvent pipelined;
+    private List<String> pipelined;
     private boolean pipelinedArrived;
     /**
      * The round of a permits check cut off by a connection problem, done again on RECONNECTED or by the retry
@@ -143,41 +146,86 @@ final class LockAttempt {
         return result;
     }
 
-    /** Creates the node and starts deciding. */
+    /**
+     * Creates the node and starts deciding. For a caller who waits for the result ({@link CallerWaits}), the listing
+     * sent behind the create is made with ZooKeeper's synchronous call on the caller's thread, outside the attempt's
+     * serial steps: its answer then wakes the caller directly rather than passing through ZooKeeper's event thread.
+     */
     void start() {
+        Thread starter = Thread.currentThread();
+        boolean[] listHere = new boolean[1];
         serial.execute(() -> {
-            if (phase != Phase.NEW) {
+            if (!create() || request.kind() == LockKind.SEMAPHORE) {
                 return;
             }
-            if (result.isDone()) {
-                phase = Phase.DONE; // cancelled before it started
-                finished.accept(this);
-                return;
-            }
-            result.whenComplete((v, t) -> {
-                if (result.isCancelled()) {
-                    onExecutor(this::abandon);
-                }
-            });
-            if (!request.maxWait().isZero()) {
-                timer = session.schedule(() -> serial.execute(this::timedOut),
-                        Math.max(1, request.maxWait().toMillis()), TimeUnit.MILLISECONDS);
-            }
-            phase = Phase.CREATING;
-            long issuedIn = session.tracker().sessionId();
-            Async.run(serial, what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
-                            .withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(cb, ex)
-                            .forPath(dir + "/" + label + Paths.MARK, new byte[0]))
-                    .whenComplete((e, t) -> serial.execute(() -> created(e, t, issuedIn)));
-            if (request.kind() != LockKind.SEMAPHORE) {
-                // The listing goes right behind the create, on the same session: ZooKeeper serves a session's
-                // requests in order, so it is taken after the create is applied and holds the new node, and both
-                // answers come in one round trip. It is used only if it holds the attempt's own node (else, e.g.
-                // when the create had to make the directory first and was sent again, the attempt lists anew).
-                Async.run(serial, what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
-                        .whenComplete((e, t) -> serial.execute(() -> pipelinedListed(t == null ? e : null)));
+            if (Thread.currentThread() == starter) {
+                listHere[0] = true; // this step ran on the caller's thread: list after it, on that thread
+            } else {
+                listInBackground();
             }
         });
+        if (!listHere[0]) {
+            return;
+        }
+        try (CallerWaits.Block here = CallerWaits.block()) {
+            if (here != null) {
+                List<String> children = listHere();
+                serial.execute(() -> pipelinedListed(children));
+                return;
+            }
+        }
+        listInBackground();
+    }
+
+    /**
+     * Sends the listing right behind the create, on the same session: ZooKeeper serves a session's requests in
+     * order, so it is taken after the create is applied and holds the new node, and both answers come in one round
+     * trip. It is used only if it holds the attempt's own node (else, e.g. when the create had to make the directory
+     * first and was sent again, the attempt lists anew).
+     */
+    private void listInBackground() {
+        Async.run(serial, what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
+                .whenComplete((e, t) -> serial.execute(() -> pipelinedListed(
+                        t == null && Async.code(e) == Code.OK ? e.getChildren() : null)));
+    }
+
+    /** @return the directory's members, listed with the synchronous call; {@code null} if that failed */
+    private List<String> listHere() {
+        try {
+            return session.zooKeeper().getChildren(dir, false);
+        } catch (InterruptedException e) {
+            return null; // the core's deadline (the block clears the interrupt): the core ends the attempt
+        } catch (Exception e) {
+            return null; // listed again once the create is answered, which reports a connection problem
+        }
+    }
+
+    /** The first step: sends the create; returns whether it did. */
+    private boolean create() {
+        if (phase != Phase.NEW) {
+            return false;
+        }
+        if (result.isDone()) {
+            phase = Phase.DONE; // cancelled before it started
+            finished.accept(this);
+            return false;
+        }
+        result.whenComplete((v, t) -> {
+            if (result.isCancelled()) {
+                onExecutor(this::abandon);
+            }
+        });
+        if (!request.maxWait().isZero()) {
+            timer = session.schedule(() -> serial.execute(this::timedOut),
+                    Math.max(1, request.maxWait().toMillis()), TimeUnit.MILLISECONDS);
+        }
+        phase = Phase.CREATING;
+        long issuedIn = session.tracker().sessionId();
+        Async.run(serial, what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
+                        .withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(cb, ex)
+                        .forPath(dir + "/" + label + Paths.MARK, new byte[0]))
+                .whenComplete((e, t) -> serial.execute(() -> created(e, t, issuedIn)));
+        return true;
     }
 
     /** @param state the session's new state */
@@ -227,10 +275,10 @@ final class LockAttempt {
         }
         token = stat.getCzxid();
         owner = stat.getEphemeralOwner();
-        // The lease's watch on its own node is sent now, behind the listing, rather than once the lease is granted:
-        // answered before the caller can release, it is not queued in front of the release's delete
+        // The lease's watch on its own node is set a while after the node was made (ZkLease.WATCH_AFTER), so a
+        // lease held for less never pays for it
         lease = new ZkLease(session, describe(request), ownPath, token, owner, onLost);
-        lease.preArm();
+        lease.armLater();
         if (request.kind() == LockKind.SEMAPHORE) {
             checkPermits(0);
         } else {
@@ -243,25 +291,25 @@ final class LockAttempt {
         }
     }
 
-    /** The answer to the listing sent behind the create ({@code null} if it failed to start). */
-    private void pipelinedListed(CuratorEvent e) {
+    /** The answer to the listing sent behind the create: the members, or {@code null} if it failed. */
+    private void pipelinedListed(List<String> children) {
         if (awaitingPipelined) {
             awaitingPipelined = false;
-            usePipelined(e);
+            usePipelined(children);
         } else if (phase == Phase.CREATING || phase == Phase.NEW) {
             pipelinedArrived = true; // before the create's answer: kept for created()
-            pipelined = e;
+            pipelined = children;
         }
     }
 
     /** Decides on the pipelined listing if it holds the own node; lists anew otherwise. */
-    private void usePipelined(CuratorEvent e) {
+    private void usePipelined(List<String> children) {
         pipelined = null;
         if (phase != Phase.WAITING) {
             return;
         }
-        if (e != null && Async.code(e) == Code.OK && e.getChildren() != null && e.getChildren().contains(ownName)) {
-            listed(e, null);
+        if (children != null && children.contains(ownName)) {
+            decide(children);
         } else {
             list();
         }
@@ -395,7 +443,12 @@ final class LockAttempt {
             }
             return;
         }
-        List<Member> members = members(e.getChildren());
+        decide(e.getChildren());
+    }
+
+    /** Decides on a listing of the directory (taken after the own node was made). */
+    private void decide(List<String> children) {
+        List<Member> members = members(children);
         int own = -1;
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).name().equals(ownName)) {
@@ -438,12 +491,14 @@ final class LockAttempt {
         removeWatches();
         for (Member m : blockers) {
             String path = dir + "/" + m.name();
+            AtomicBoolean fired = new AtomicBoolean();
             Watcher w = event -> {
                 if (event.getType() != Watcher.Event.EventType.None) {
+                    fired.set(true);
                     serial.execute(this::list);
                 }
             };
-            watches.add(new Watch(path, w));
+            watches.add(new Watch(path, w, fired));
             Async.run(serial, what, (cb, ex) -> curator.checkExists().usingWatcher(w)
                             .inBackground(cb, ex).forPath(path))
                     .whenComplete((e, t) -> serial.execute(() -> {
@@ -543,8 +598,15 @@ final class LockAttempt {
         }
     }
 
+    /**
+     * Removes the watches that have not fired. A fired watch is gone from the server already; removing it would
+     * cost a request per hand-off for nothing (ZooKeeper's client asks the server to check every removal).
+     */
     private void removeWatches() {
         for (Watch w : watches) {
+            if (w.fired().get()) {
+                continue;
+            }
             try {
                 curator.watchers().remove(w.watcher()).ofType(Watcher.WatcherType.Any).locally()
                         .inBackground((c, e) -> { }, session.executor()).forPath(w.path());

@@ -10,7 +10,9 @@ import io.coordkit.spi.ConfigBackend;
 import io.coordkit.spi.Futures;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
+import io.coordkit.spi.CallerWaits;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
@@ -80,7 +82,30 @@ final class ZkConfig implements ConfigBackend {
 
     @Override
     public CompletableFuture<Long> put(String key, byte[] value) {
-        return put(paths.config(key), ConfigData.value(value), "put of config key '" + key + "'", 0);
+        String path = paths.config(key);
+        byte[] data = ConfigData.value(value);
+        String what = "put of config key '" + key + "'";
+        try (CallerWaits.Block here = CallerWaits.block()) {
+            if (here != null) {
+                // a caller who waits: the setData is made on its thread (CallerWaits); a missing node is created
+                // on the asynchronous path below
+                try {
+                    return CompletableFuture.completedFuture((long) session.zooKeeper().setData(path, data, -1)
+                            .getVersion());
+                } catch (KeeperException.NoNodeException e) {
+                    // created below
+                } catch (KeeperException e) {
+                    return Async.failed(Errors.of(e.code(), what));
+                } catch (InterruptedException e) {
+                    // the core's deadline; written or not, as a write that times out on the asynchronous path
+                    return Async.failed(new CoordinationTimeoutException(what + " did not complete before its "
+                            + "deadline"));
+                } catch (Exception e) {
+                    return Async.failed(Errors.of(e, what));
+                }
+            }
+        }
+        return put(path, data, what, 0);
     }
 
     private CompletableFuture<Long> put(String path, byte[] data, String what, int round) {
@@ -321,8 +346,11 @@ final class ZkConfig implements ConfigBackend {
      * (on ZooKeeper's event thread, where they arrive one after the other): a getData answered before its sync is
      * read again once the sync is done. A failed sync fails the read, as before.
      *
-     * <p>The returned future completes on ZooKeeper's event thread; callers that start another Curator operation
-     * from it continue on the session executor ({@link #onExecutor}).
+     * <p>On a standalone server no sync is sent ({@link StandaloneServer}). For a caller who waits for the read, the
+     * requests are made on its thread ({@link #readHere}).
+     *
+     * <p>The returned future completes on ZooKeeper's event thread (or is complete already); callers that start
+     * another Curator operation from it continue on the session executor ({@link #onExecutor}).
      */
     private CompletableFuture<Node> syncedRead(String path, String what) {
         ZooKeeper zk;
@@ -331,18 +359,29 @@ final class ZkConfig implements ConfigBackend {
         } catch (Exception e) {
             return Async.failed(Errors.of(e, what));
         }
+        boolean needsSync = !session.standalone().holds();
+        try (CallerWaits.Block here = CallerWaits.block()) {
+            if (here != null) {
+                return readHere(zk, path, what, needsSync);
+            }
+        }
         CompletableFuture<Void> synced = new CompletableFuture<>();
         CompletableFuture<Node> result = new CompletableFuture<>();
+        if (!needsSync) {
+            synced.complete(null);
+        }
         try {
-            zk.sync(path, (rc, p, ctx) -> {
-                if (rc == Code.OK.intValue()) {
-                    synced.complete(null);
-                } else {
-                    RuntimeException error = Errors.of(Code.get(rc), what);
-                    synced.completeExceptionally(error);
-                    result.completeExceptionally(error);
-                }
-            }, null);
+            if (needsSync) {
+                zk.sync(path, (rc, p, ctx) -> {
+                    if (rc == Code.OK.intValue()) {
+                        synced.complete(null);
+                    } else {
+                        RuntimeException error = Errors.of(Code.get(rc), what);
+                        synced.completeExceptionally(error);
+                        result.completeExceptionally(error);
+                    }
+                }, null);
+            }
             zk.getData(path, false, (rc, p, ctx, data, stat) -> {
                 if (result.isDone()) {
                     return; // the sync failed
@@ -369,6 +408,35 @@ final class ZkConfig implements ConfigBackend {
             return Async.fail(result, Errors.of(e, what));
         }
         return result;
+    }
+
+    /**
+     * {@link #syncedRead} on the thread of a caller who waits for it ({@link CallerWaits}): the same requests with
+     * the client's synchronous calls, so the answer wakes the caller directly instead of passing through
+     * ZooKeeper's event thread. The sync is sent without a callback and the read right behind it: ZooKeeper answers
+     * a session's requests in order, and a sync fails only with its connection, which fails the read sent behind it
+     * as well, so a read that succeeds was served after the sync (this is why ZooKeeper has no synchronous sync).
+     *
+     * @param sync whether to sync first (not on a standalone server, see {@link StandaloneServer})
+     */
+    private static CompletableFuture<Node> readHere(ZooKeeper zk, String path, String what, boolean sync) {
+        try {
+            if (sync) {
+                zk.sync(path, null, null);
+            }
+            Stat stat = new Stat();
+            byte[] data = zk.getData(path, false, stat);
+            return CompletableFuture.completedFuture(new Node(path, data, stat));
+        } catch (KeeperException.NoNodeException e) {
+            return CompletableFuture.completedFuture(new Node(path, null, null));
+        } catch (KeeperException e) {
+            return Async.failed(Errors.of(e.code(), what));
+        } catch (InterruptedException e) {
+            // the core's deadline: the block clears the interrupt, the core reports the time-out
+            return Async.failed(new CoordinationTimeoutException(what + " did not complete before its deadline"));
+        } catch (RuntimeException e) {
+            return Async.failed(Errors.of(e, what));
+        }
     }
 
     /** @return f, continued on the session executor (before starting Curator operations from its result) */

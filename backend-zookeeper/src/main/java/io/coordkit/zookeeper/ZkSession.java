@@ -69,6 +69,7 @@ final class ZkSession implements BackendSession {
     private final String connectString;
     private final CuratorFramework curator;
     private final SessionTracker tracker;
+    private final StandaloneServer standalone;
     private final SessionEvents events;
     private final Paths paths;
     private final ThreadPoolExecutor executor;
@@ -90,6 +91,10 @@ final class ZkSession implements BackendSession {
                 new SynchronousQueue<>(), DaemonThreads.named("coordkit-zk-" + id));
         this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("coordkit-zk-" + id + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
+        // Lock attempts schedule their wait limit and their lease's watch (ZkLease.WATCH_AFTER, a second) here and
+        // mostly cancel them: a periodic no-op keeps them from becoming the queue's earliest task, which would wake
+        // the timer thread for each of them (as the core's timer does, CoordinatorThreads)
+        this.scheduler.scheduleAtFixedRate(() -> { }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
 
         int operationMs = millis(spec.operationTimeout());
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
@@ -111,6 +116,8 @@ final class ZkSession implements BackendSession {
         this.events = events;
         this.tracker = new SessionTracker(events, this::currentSessionId, spec.uri());
         this.curator.getConnectionStateListenable().addListener(tracker);
+        this.standalone = new StandaloneServer(connectString, curator);
+        this.curator.getCuratorListenable().addListener(standalone);
         this.ops = new Ops(curator, executor);
         this.config = new ZkConfig(this);
         this.locks = new ZkLocks(this);
@@ -120,6 +127,8 @@ final class ZkSession implements BackendSession {
     }
 
     private static final AtomicInteger SESSIONS = new AtomicInteger();
+    /** The period of the timer's no-op task (see the constructor). */
+    private static final long TICK_MS = 1000;
 
     /**
      * Opens a session and waits for it.
@@ -301,6 +310,11 @@ final class ZkSession implements BackendSession {
     /** @return the session state tracker */
     SessionTracker tracker() {
         return tracker;
+    }
+
+    /** @return whether the server the session is connected to is standalone (reads need no sync) */
+    StandaloneServer standalone() {
+        return standalone;
     }
 
     /** @return true once closed */

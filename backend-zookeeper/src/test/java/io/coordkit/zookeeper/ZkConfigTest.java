@@ -1,14 +1,22 @@
 package io.coordkit.zookeeper;
 
+import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.VersionConflictException;
 import io.coordkit.config.Versioned;
+import io.coordkit.spi.CallerWaits;
+import io.coordkit.spi.ConnectionSpec;
+import io.coordkit.spi.Endpoint;
+import io.coordkit.testing.fault.TcpProxy;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
@@ -16,8 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Config through the SPI on a real server (SPEC.md CFG-1 to CFG-5, CFG-9, CFG-10). */
 class ZkConfigTest extends ZkTestSupport {
@@ -214,5 +225,53 @@ class ZkConfigTest extends ZkTestSupport {
         ZooKeeper raw = rawClient();
         byte[] data = raw.getData(base() + "/config/k", false, null);
         assertThat(data).containsExactly(0);
+    }
+
+    /** Runs a backend call as the core does for a caller who waits for it ({@link CallerWaits}). */
+    private static <T> T waiting(Duration limit, Supplier<T> call) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            return CallerWaits.run(timer, System.nanoTime() + limit.toNanos(), call);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWaitingCallerIsAnsweredOnItsOwnThreadAndReadsWhatAnotherSessionWrote() {
+        ZkSession reader = open();
+        ZkSession writer = open();
+        await().atMost(PATIENCE).until(() -> reader.standalone().holds()); // the test server is standalone
+        for (int i = 0; i < 20; i++) {
+            long version = get(writer.config().put("k", b("v" + i)));
+            CompletableFuture<Optional<Versioned<byte[]>>> read = waiting(OP_TIMEOUT, () -> reader.config().get("k"));
+            assertThat(read).as("answered on the caller's thread").isDone();
+            Versioned<byte[]> got = get(read).orElseThrow();
+            assertThat(s(got)).isEqualTo("v" + i);
+            assertThat(got.version()).isEqualTo(version);
+        }
+        assertThat(get(waiting(OP_TIMEOUT, () -> reader.config().get("absent")))).isEmpty();
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void aWaitingCallerOfAServerThatStoppedAnsweringGetsATimeoutAtItsDeadline() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(new InetSocketAddress("127.0.0.1", server.port()))) {
+            InetSocketAddress via = proxy.address();
+            // a TTL long enough that the client does not notice the silence before the call's deadline
+            ZkSession s = open(new ConnectionSpec("zookeeper://" + via.getHostString() + ":" + via.getPort() + "/"
+                    + namespace, "zookeeper", List.of(new Endpoint(via.getHostString(), via.getPort())), namespace,
+                    Duration.ofSeconds(20), OP_TIMEOUT, CONNECT_TIMEOUT, Optional.empty(), Map.of()), new Recorder());
+            get(s.config().put("k", b("v")));
+            proxy.blackhole();
+            long start = System.nanoTime();
+            CompletableFuture<Optional<Versioned<byte[]>>> read = waiting(Duration.ofMillis(500),
+                    () -> s.config().get("k"));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofSeconds(5));
+            assertThat(failure(read)).isInstanceOf(CoordinationTimeoutException.class);
+            assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt is cleared").isFalse();
+            proxy.restore();
+        }
     }
 }
