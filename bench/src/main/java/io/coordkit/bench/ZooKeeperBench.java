@@ -7,6 +7,7 @@ import io.coordkit.lock.DistributedLock;
 import io.coordkit.lock.LockLease;
 import io.coordkit.registry.Registration;
 import io.coordkit.registry.ServiceInstance;
+import io.coordkit.testing.NodeRole;
 import io.coordkit.testing.NodeRuntime;
 import io.coordkit.testing.zookeeper.ZooKeeperCluster;
 import org.apache.curator.framework.CuratorFramework;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,7 +79,43 @@ final class ZooKeeperBench implements EngineBench {
                 }
             }
         }
+        rows.add(ensembleGet(runner, s));
         return rows;
+    }
+
+    /**
+     * A config read where a sync is needed: on a follower of a 3-node ensemble. The floor is the least a
+     * linearizable read costs there (a sync and the read, pipelined, with the raw client); Curator's plain getData
+     * may return stale data and is shown for scale.
+     */
+    private static Row ensembleGet(Runner runner, Settings s) throws Exception {
+        String what = "config get, 3-node ensemble, via a follower";
+        try (ZooKeeperCluster zk = ZooKeeperCluster.builder().size(3).runtime(NodeRuntime.processes()).build()) {
+            zk.start(Duration.ofSeconds(90));
+            InetSocketAddress follower = zk.nodes().stream().filter(n -> n.role() == NodeRole.FOLLOWER)
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no follower in " + zk)).clientAddress();
+            String host = follower.getHostString() + ":" + follower.getPort();
+            try (Coordinator c = Coordinators.builder(ZooKeeperCluster.uri(host, NS)).sessionTtl(Duration.ofSeconds(10))
+                    .connect();
+                 CuratorFramework curator = curator(host)) {
+                ZooKeeper raw = curator.getZookeeperClient().getZooKeeper();
+                curator.create().creatingParentsIfNeeded().forPath("/native/config/k", bytes("v"));
+                c.config().put("k", bytes("v"));
+                return new Row.Builder("zookeeper", what)
+                        .sides(runner.latency(what, List.of(
+                                Variant.of(Role.COORDKIT, "coordkit config().get(key) (sync + getData, pipelined)",
+                                        () -> c.config().get("k").orElseThrow()),
+                                Variant.of(Role.NATIVE, "Curator getData() (no sync: may be stale on a follower)",
+                                        () -> curator.getData().forPath("/native/config/k")),
+                                Variant.of(Role.FLOOR, "raw ZooKeeper sync + getData, pipelined", () -> {
+                                    raw.sync("/native/config/k", null, null);
+                                    raw.getData("/native/config/k", false, null);
+                                })), s.batch()))
+                        .note("the session's server is a follower: every linearizable read needs the sync, a round "
+                                + "trip from the follower to the leader; the floor is the least such a read costs")
+                        .build();
+            }
+        }
     }
 
     private static CuratorFramework curator(String connect) throws InterruptedException {
@@ -142,15 +178,15 @@ final class ZooKeeperBench implements EngineBench {
         String what = "config get";
         return new Row.Builder("zookeeper", what)
                 .sides(runner.latency(what, List.of(
-                        Variant.of(Role.COORDKIT, "coordkit config().get(key) (linearizable: sync + getData)",
-                                () -> c.config().get("k").orElseThrow()),
+                        Variant.of(Role.COORDKIT, "coordkit config().get(key) (linearizable; no sync needed on "
+                                        + "a standalone server)", () -> c.config().get("k").orElseThrow()),
                         Variant.of(Role.NATIVE, "Curator getData() (no sync: may be stale on a follower)",
                                 () -> curator.getData().forPath("/native/config/k")),
                         Variant.of(Role.FLOOR, "raw ZooKeeper getData (no sync)",
                                 () -> raw.getData("/native/config/k", false, null))), s.batch()))
                 .target(Target.within(Role.NATIVE, 1.1, "within 1.1x of getData (≥ 0.91x)"))
-                .note("coordkit keeps its LINEARIZABLE_CONFIG read: the sync and the getData are sent back to "
-                        + "back on the session, which ZooKeeper answers in order")
+                .note("coordkit keeps its LINEARIZABLE_CONFIG read: a standalone server applies every write "
+                        + "before it answers it, so no sync is sent; on an ensemble it is (the next row)")
                 .build();
     }
 
@@ -203,10 +239,15 @@ final class ZooKeeperBench implements EngineBench {
             String key = "w" + n + "/k";
             writer.config().put(key, bytes("0"));
             curatorWriter.create().creatingParentsIfNeeded().forPath("/native/w" + n + "/k", bytes("0"));
+            // both sides' watches have read their initial state before the first put (else a put can land in a
+            // watch's initial read instead of being told as a change)
+            CountDownLatch started = new CountDownLatch(2 * n);
             for (int i = 0; i < n; i++) {
-                Map<Integer, Boolean> seen = new ConcurrentHashMap<>();
                 closers.add(reader.config().watch("w" + n, e -> {
-                    if (e.type() == ConfigEvent.Type.PUT && e.valueAsString().orElse("").equals(expected.get())) {
+                    if (e.type() == ConfigEvent.Type.RESYNC) {
+                        started.countDown();
+                    } else if (e.type() == ConfigEvent.Type.PUT
+                            && e.valueAsString().orElse("").equals(expected.get())) {
                         latch.get().countDown();
                     }
                 }));
@@ -215,12 +256,14 @@ final class ZooKeeperBench implements EngineBench {
                     if (new String(node.getData(), StandardCharsets.UTF_8).equals(expected.get())) {
                         latch.get().countDown();
                     }
-                }).build());
+                }).forInitialized(started::countDown).build());
                 cache.start();
                 closers.add(cache);
-                seen.clear();
             }
-            Thread.sleep(500); // the caches' and watches' initial reads
+            if (!started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(what + ": " + started.getCount() + " of " + 2 * n
+                        + " watches did not start within " + WAIT);
+            }
             AtomicInteger counter = new AtomicInteger();
             Variant.Op coordkitPut = () -> writer.config().put(key, bytes(expected.get()));
             Variant.Op curatorPut = () -> curatorWriter.setData().forPath("/native/w" + n + "/k",

@@ -31,7 +31,8 @@ class ZooKeeperTinyRunTest {
                 "put -> 3 watchers notified",
                 "registration -> visible to a watcher",
                 "lock, 1 contender (cycles/s)",
-                "lock, 4 contenders (cycles/s)");
+                "lock, 4 contenders (cycles/s)",
+                "config get, 3-node ensemble, via a follower");
         for (Row r : rows) {
             assertThat(r.sides()).as(r.operation()).containsKeys(Role.COORDKIT, Role.NATIVE);
             for (Stats s : r.sides().values()) {
@@ -41,6 +42,7 @@ class ZooKeeperTinyRunTest {
             }
         }
         assertThat(rows.get(0).sides()).containsKey(Role.FLOOR);
+        assertThat(rows.get(10).sides()).containsKey(Role.FLOOR);
         // contended rows count the server's watch notifications per cycle
         assertThat(rows.get(9).sides().get(Role.COORDKIT).notifications()).isGreaterThanOrEqualTo(0);
         assertThat(progress).hasSize(rows.size() + 1);
