@@ -12,12 +12,18 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A held lock, read, write or semaphore lease: its own key, on the session lease. The fencing token is the key's
  * create revision. While held it watches its key and calls {@code onLost} if the key goes while not released (removed
  * by hand, or the etcd lease expired); a watch that ends is opened again after checking the key still exists.
+ *
+ * <p>The watch is opened {@link #WATCH_AFTER_MS} after the grant, not at once: most leases are released sooner, and
+ * then cost no watch created and cancelled on the session's watch stream. Nothing is missed meanwhile: the watch
+ * starts at the revision after the key's creation, so etcd replays a delete made in between (a compacted revision
+ * ends the watch, and the key is then checked by a read). A deletion by hand is so reported at most a second late.
  */
 final class EtcdLease implements BackendLease {
 
@@ -29,7 +35,12 @@ final class EtcdLease implements BackendLease {
     private final Runnable onLost;
     private final AtomicBoolean lostTold = new AtomicBoolean();
     private volatile boolean released;
+    /** How long after the grant the lease starts watching its key. */
+    static final long WATCH_AFTER_MS = 1000;
+
     private volatile Watch.Watcher watcher;
+    /** The scheduled start of the watch, cancelled when the lease ends. */
+    private volatile ScheduledFuture<?> watchStart;
     private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
     EtcdLease(EtcdSession session, EtcdLocks owner, ByteSequence key, String name, long createRevision,
@@ -68,7 +79,7 @@ final class EtcdLease implements BackendLease {
 
     void watch() {
         owner.held(this);
-        watchFrom(createRevision + 1);
+        watchStart = session.schedule(() -> watchFrom(createRevision + 1), WATCH_AFTER_MS);
     }
 
     private void watchFrom(long revision) {
@@ -145,6 +156,10 @@ final class EtcdLease implements BackendLease {
     }
 
     void stopWatching() {
+        ScheduledFuture<?> start = watchStart;
+        if (start != null) {
+            start.cancel(false);
+        }
         generation.incrementAndGet();
         Watch.Watcher w = watcher;
         watcher = null;

@@ -111,6 +111,10 @@ final class EtcdSession implements BackendSession {
                 DaemonThreads.named(prefix));
         this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(prefix + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
+        // A held lease schedules its watch a second ahead (EtcdLease.WATCH_AFTER_MS) and mostly cancels it: a
+        // periodic no-op keeps such tasks from becoming the queue's earliest, which would wake the timer thread for
+        // each of them
+        this.scheduler.scheduleAtFixedRate(() -> { }, 1000, 1000, TimeUnit.MILLISECONDS);
         this.jetcdExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), DaemonThreads.named(prefix + "-jetcd"));
         this.vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true).setEventLoopPoolSize(2)

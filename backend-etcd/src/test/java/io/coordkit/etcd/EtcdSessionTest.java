@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What is particular to etcd, on one real member: how a session TTL is rounded, that nothing runs after close, and
- * that a watch whose resume revision was compacted delivers a RESYNC instead of going quiet.
+ * What is particular to etcd, on one real member: how a session TTL is rounded, that nothing runs after close,
+ * that a watch whose resume revision was compacted delivers a RESYNC instead of going quiet, and that a lease whose
+ * key is deleted by hand turns LOST although its watch starts only a second after the grant.
  */
 class EtcdSessionTest {
 
@@ -123,6 +124,28 @@ class EtcdSessionTest {
             });
             assertThat(events.subList(before, events.size())).as("no PUT older than the compaction is replayed")
                     .noneMatch(e -> e.type() == ConfigEvent.Type.PUT && e.version() < expected);
+        }
+    }
+
+    @Test
+    void aLeaseWhoseKeyIsDeletedByHandBeforeItsWatchStartsTurnsLost() throws Exception {
+        Coordinator c = open(etcd.connectString(), "byhand", "10s");
+        try (Client admin = Client.builder().endpoints("http://" + etcd.connectString()).build()) {
+            io.coordkit.lock.LockLease lease = c.locks().lock("l").acquire(Duration.ofSeconds(5));
+            long granted = System.nanoTime();
+            io.etcd.jetcd.ByteSequence prefix = io.etcd.jetcd.ByteSequence.from("coordkit/byhand~/locks/",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            long deleted = admin.getKVClient().delete(prefix, io.etcd.jetcd.options.DeleteOption.builder()
+                    .isPrefix(true).build()).get(10, TimeUnit.SECONDS).getDeleted();
+            assertThat(deleted).as("the lease's key, deleted by hand").isEqualTo(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - granted))
+                    .as("deleted before the lease's watch starts").isLessThan(Duration.ofMillis(EtcdLease.WATCH_AFTER_MS));
+            // the watch starts at the key's creation revision: etcd replays the delete
+            await().atMost(Duration.ofSeconds(10)).until(() -> !lease.isValid());
+            assertThat(lease.state()).isEqualTo(io.coordkit.lock.LeaseState.LOST);
+            lease.close();
+            // a lease released within the second never watches: the lock is simply free again
+            c.locks().lock("l").acquire(Duration.ofSeconds(5)).close();
         }
     }
 }
