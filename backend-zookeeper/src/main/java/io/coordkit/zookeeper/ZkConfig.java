@@ -95,7 +95,10 @@ final class ZkConfig implements ConfigBackend {
                 } catch (KeeperException.NoNodeException e) {
                     // created below
                 } catch (KeeperException e) {
-                    return Async.failed(Errors.of(e.code(), what));
+                    if (!sessionGone(e.code())) {
+                        return Async.failed(Errors.of(e.code(), what));
+                    }
+                    // the handle's session expired: nothing was written; Curator's path below waits for the next
                 } catch (InterruptedException e) {
                     // the core's deadline; written or not, as a write that times out on the asynchronous path
                     return Async.failed(new CoordinationTimeoutException(what + " did not complete before its "
@@ -378,13 +381,17 @@ final class ZkConfig implements ConfigBackend {
                     } else {
                         RuntimeException error = Errors.of(Code.get(rc), what);
                         synced.completeExceptionally(error);
-                        result.completeExceptionally(error);
+                        if (handleGone(Code.get(rc))) {
+                            readThroughCurator(path, what, result);
+                        } else {
+                            result.completeExceptionally(error);
+                        }
                     }
                 }, null);
             }
             zk.getData(path, false, (rc, p, ctx, data, stat) -> {
-                if (result.isDone()) {
-                    return; // the sync failed
+                if (result.isDone() || synced.isCompletedExceptionally()) {
+                    return; // the sync failed: answered there
                 }
                 if (!synced.isDone()) {
                     // answered before the sync: not ordered after it, so read again once it is done
@@ -401,7 +408,13 @@ final class ZkConfig implements ConfigBackend {
                 switch (code) {
                     case OK -> result.complete(new Node(path, data, stat));
                     case NONODE -> result.complete(new Node(path, null, null));
-                    default -> result.completeExceptionally(Errors.of(code, what));
+                    default -> {
+                        if (handleGone(code)) {
+                            readThroughCurator(path, what, result);
+                        } else {
+                            result.completeExceptionally(Errors.of(code, what));
+                        }
+                    }
                 }
             }, null);
         } catch (RuntimeException e) {
@@ -419,7 +432,7 @@ final class ZkConfig implements ConfigBackend {
      *
      * @param sync whether to sync first (not on a standalone server, see {@link StandaloneServer})
      */
-    private static CompletableFuture<Node> readHere(ZooKeeper zk, String path, String what, boolean sync) {
+    private CompletableFuture<Node> readHere(ZooKeeper zk, String path, String what, boolean sync) {
         try {
             if (sync) {
                 zk.sync(path, null, null);
@@ -430,6 +443,11 @@ final class ZkConfig implements ConfigBackend {
         } catch (KeeperException.NoNodeException e) {
             return CompletableFuture.completedFuture(new Node(path, null, null));
         } catch (KeeperException e) {
+            if (handleGone(e.code())) {
+                CompletableFuture<Node> again = new CompletableFuture<>();
+                readThroughCurator(path, what, again);
+                return again;
+            }
             return Async.failed(Errors.of(e.code(), what));
         } catch (InterruptedException e) {
             // the core's deadline: the block clears the interrupt, the core reports the time-out
@@ -437,6 +455,35 @@ final class ZkConfig implements ConfigBackend {
         } catch (RuntimeException e) {
             return Async.failed(Errors.of(e, what));
         }
+    }
+
+    /**
+     * @param code a failed raw-handle request's code
+     * @return whether the handle's session expired: the server did not take the request, and Curator opens the next
+     *         session, in which the request can be made again
+     */
+    private static boolean sessionGone(Code code) {
+        return code == Code.SESSIONEXPIRED || code == Code.UNKNOWNSESSION;
+    }
+
+    /** @return whether a read on the raw handle failed because its session or connection is gone, not the read */
+    private static boolean handleGone(Code code) {
+        return sessionGone(code) || Errors.isConnectionProblem(code);
+    }
+
+    /**
+     * The synced read again through Curator, for a read on the raw handle whose session or connection was gone:
+     * Curator waits for the connection (up to its connection timeout) and uses the next session's handle, so a read
+     * is not failed as "session lost" (a config read does not depend on the session) while the next one is made.
+     */
+    private void readThroughCurator(String path, String what, CompletableFuture<Node> result) {
+        sync(path, what).thenCompose(v -> read(path, what)).whenComplete((n, t) -> {
+            if (t != null) {
+                Async.fail(result, t);
+            } else {
+                result.complete(n);
+            }
+        });
     }
 
     /** @return f, continued on the session executor (before starting Curator operations from its result) */

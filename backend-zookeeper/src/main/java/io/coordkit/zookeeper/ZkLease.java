@@ -142,7 +142,7 @@ final class ZkLease implements BackendLease {
         armTimer = session.schedule(this::arm, WATCH_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Starts watching the node (its watch was sent by {@link #preArm()}). */
+    /** Starts watching the node (its watch is set by {@link #armLater()}, or was already). */
     void watch() {
         session.tracker().addListener(stateListener);
         SessionTracker tracker = session.tracker();

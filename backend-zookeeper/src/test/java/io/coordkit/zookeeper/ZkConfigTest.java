@@ -274,4 +274,25 @@ class ZkConfigTest extends ZkTestSupport {
             proxy.restore();
         }
     }
+
+    @Test
+    void aWaitingCallersReadsAndPutsAreNotFailedAsSessionLostWhenTheSessionExpires() throws Exception {
+        ZkSession s = open();
+        get(s.config().put("k", b("v0")));
+        expire(s); // the backend's raw handle now belongs to an expired session; Curator makes the next one
+        List<String> failures = new ArrayList<>();
+        boolean done = false;
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        for (int i = 1; !done && System.nanoTime() < deadline; i++) {
+            String v = "v" + i;
+            try {
+                get(waiting(OP_TIMEOUT, () -> s.config().put("k", b(v))));
+                assertThat(s(get(waiting(OP_TIMEOUT, () -> s.config().get("k"))).orElseThrow())).isEqualTo(v);
+                done = true;
+            } catch (io.coordkit.BackendUnavailableException e) {
+                failures.add(e.getMessage()); // connection loss while the next session is made: fine, try again
+            }
+        }
+        assertThat(done).as("a put and a read succeeded after the expiry; failures: " + failures).isTrue();
+    }
 }
