@@ -234,12 +234,16 @@ public final class ActorMain {
     /**
      * Starts a thread that looks at the clock every few milliseconds; the first time it finds more than
      * {@code stallMs} since its previous look (the JVM was frozen), it asks the lease and the candidate at once,
-     * before anything else, and reports what they said (SES-8).
+     * before anything else, and reports what they said (SES-8). Returns once the thread has taken its first look:
+     * a freeze that came before it would go unseen (seen on a loaded machine: the test froze the JVM right after
+     * "ok", before the new thread had run, and no stall was reported).
      */
     private void startStallCheck(LockLease lease, String lockName, Candidate candidate, String election,
                                  long stallMs) {
+        java.util.concurrent.CountDownLatch looking = new java.util.concurrent.CountDownLatch(1);
         Thread t = new Thread(() -> {
             long previous = System.nanoTime();
+            looking.countDown();
             while (true) {
                 try {
                     Thread.sleep(5);
@@ -259,6 +263,11 @@ public final class ActorMain {
         }, "actor-stall-check");
         t.setDaemon(true);
         t.start();
+        try {
+            looking.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Coordinator coordinator() {
