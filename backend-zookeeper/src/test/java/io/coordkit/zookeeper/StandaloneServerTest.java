@@ -1,7 +1,6 @@
 package io.coordkit.zookeeper;
 
 import io.coordkit.config.Versioned;
-import io.coordkit.spi.CallerWaits;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.Endpoint;
 import io.coordkit.testing.zookeeper.ZooKeeperCluster;
@@ -13,8 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +43,6 @@ class StandaloneServerTest extends ZkTestSupport {
 
     @Test
     void aMemberOfAnEnsembleIsNotStandaloneEvenAsTheOnlyServerNamedAndItsReadsSeeOtherMembersWrites() {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try (ZooKeeperCluster zk = ZooKeeperCluster.started(3)) {
             ZkSession[] members = new ZkSession[3];
             for (int i = 0; i < 3; i++) {
@@ -57,18 +53,16 @@ class StandaloneServerTest extends ZkTestSupport {
                         OP_TIMEOUT, Duration.ofSeconds(15), Optional.empty(), Map.of()), new Recorder());
             }
             try {
-                checkMembers(members, timer);
+                checkMembers(members);
             } finally {
                 for (ZkSession m : members) {
                     m.close(); // before the ensemble stops
                 }
             }
-        } finally {
-            timer.shutdownNow();
         }
     }
 
-    private static void checkMembers(ZkSession[] members, ScheduledExecutorService timer) {
+    private static void checkMembers(ZkSession[] members) {
         for (ZkSession m : members) {
             await().atMost(PATIENCE).until(() -> m.standalone().checksAnswered() > 0);
             assertThat(m.standalone().holds()).as("an ensemble member's reads are synced").isFalse();
@@ -79,8 +73,7 @@ class StandaloneServerTest extends ZkTestSupport {
             ZkSession writer = members[i % 3];
             ZkSession reader = members[(i + 1) % 3];
             long version = get(writer.config().put("k", ("v" + i).getBytes(StandardCharsets.UTF_8)));
-            Versioned<byte[]> read = get(CallerWaits.run(timer, System.nanoTime() + OP_TIMEOUT.toNanos(),
-                    () -> reader.config().get("k"))).orElseThrow();
+            Versioned<byte[]> read = get(waiting(OP_TIMEOUT, () -> reader.config().get("k"))).orElseThrow();
             assertThat(new String(read.value(), StandardCharsets.UTF_8)).isEqualTo("v" + i);
             assertThat(read.version()).isEqualTo(version);
         }

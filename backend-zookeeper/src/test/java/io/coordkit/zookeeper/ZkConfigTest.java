@@ -3,7 +3,6 @@ package io.coordkit.zookeeper;
 import io.coordkit.CoordinationTimeoutException;
 import io.coordkit.VersionConflictException;
 import io.coordkit.config.Versioned;
-import io.coordkit.spi.CallerWaits;
 import io.coordkit.spi.ConnectionSpec;
 import io.coordkit.spi.Endpoint;
 import io.coordkit.testing.fault.TcpProxy;
@@ -24,8 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -227,16 +224,6 @@ class ZkConfigTest extends ZkTestSupport {
         assertThat(data).containsExactly(0);
     }
 
-    /** Runs a backend call as the core does for a caller who waits for it ({@link CallerWaits}). */
-    private static <T> T waiting(Duration limit, Supplier<T> call) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        try {
-            return CallerWaits.run(timer, System.nanoTime() + limit.toNanos(), call);
-        } finally {
-            timer.shutdownNow();
-        }
-    }
-
     @Test
     void aWaitingCallerIsAnsweredOnItsOwnThreadAndReadsWhatAnotherSessionWrote() {
         ZkSession reader = open();
@@ -244,7 +231,8 @@ class ZkConfigTest extends ZkTestSupport {
         await().atMost(PATIENCE).until(() -> reader.standalone().holds()); // the test server is standalone
         for (int i = 0; i < 20; i++) {
             long version = get(writer.config().put("k", b("v" + i)));
-            CompletableFuture<Optional<Versioned<byte[]>>> read = waiting(OP_TIMEOUT, () -> reader.config().get("k"));
+            CompletableFuture<Optional<Versioned<byte[]>>> read = waiting(OP_TIMEOUT,
+                    () -> reader.config().get("k"));
             assertThat(read).as("answered on the caller's thread").isDone();
             Versioned<byte[]> got = get(read).orElseThrow();
             assertThat(s(got)).isEqualTo("v" + i);

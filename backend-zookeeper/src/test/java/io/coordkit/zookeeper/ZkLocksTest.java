@@ -4,7 +4,6 @@ import io.coordkit.CoordinationException;
 import io.coordkit.SessionLostException;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendLease;
-import io.coordkit.spi.CallerWaits;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
 import io.coordkit.spi.SessionEvents;
@@ -18,11 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -132,37 +128,27 @@ class ZkLocksTest extends ZkTestSupport {
         held(a.locks().acquire(lock("once", Duration.ZERO), NOTHING));
     }
 
-    /** Runs a backend call as the core does for a caller who waits for it ({@link CallerWaits}). */
-    private static <T> T waiting(Supplier<T> call) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        try {
-            return CallerWaits.run(timer, System.nanoTime() + OP_TIMEOUT.toNanos(), call);
-        } finally {
-            timer.shutdownNow();
-        }
-    }
-
     @Test
     void aWaitingCallerAcquiresListsAndReleasesOnItsOwnThreadAndStillWaitsInTurn() throws Exception {
         ZkSession a = open();
         ZkSession b = open();
         for (int i = 0; i < 10; i++) {
-            BackendLease lease = held(waiting(() -> a.locks().acquire(lock("fast", LONG), NOTHING)));
+            BackendLease lease = held(waiting(OP_TIMEOUT, () -> a.locks().acquire(lock("fast", LONG), NOTHING)));
             assertThat(members("locks", "fast")).hasSize(1);
-            CompletableFuture<Void> released = waiting(lease::release);
+            CompletableFuture<Void> released = waiting(OP_TIMEOUT, lease::release);
             assertThat(released).as("deleted on the caller's thread").isDone();
             get(released);
             assertThat(members("locks", "fast")).isEmpty();
         }
         // the listing on the caller's thread finds the lock held: the attempt waits as any other
         BackendLease first = held(a.locks().acquire(lock("fast", Duration.ZERO), NOTHING));
-        CompletableFuture<Optional<BackendLease>> second = waiting(() -> b.locks().acquire(lock("fast", LONG),
-                NOTHING));
-        assertThat(waiting(() -> b.locks().acquire(lock("fast", Duration.ZERO), NOTHING)).get()).as("a try")
+        CompletableFuture<Optional<BackendLease>> second = waiting(OP_TIMEOUT,
+                () -> b.locks().acquire(lock("fast", LONG), NOTHING));
+        assertThat(waiting(OP_TIMEOUT, () -> b.locks().acquire(lock("fast", Duration.ZERO), NOTHING)).get()).as("a try")
                 .isEmpty();
         await().atMost(PATIENCE).until(() -> members("locks", "fast").size() == 2);
         assertThat(second).isNotDone();
-        get(waiting(first::release));
+        get(waiting(OP_TIMEOUT, first::release));
         BackendLease next = held(second);
         assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
         get(next.release());

@@ -122,6 +122,17 @@ abstract class ZkTestSupport {
                 credentials, Map.of());
     }
 
+    /** Runs a backend call as the core does for a caller who waits for it ({@link io.coordkit.spi.CallerWaits}). */
+    static <T> T waiting(Duration limit, java.util.function.Supplier<T> call) {
+        java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            return io.coordkit.spi.CallerWaits.run(timer, System.nanoTime() + limit.toNanos(), call);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
     /** Waits for a backend future, failing the test if it takes too long. */
     static <T> T get(CompletableFuture<T> f) {
         try {
