@@ -10,7 +10,11 @@ import io.coordkit.spi.LockRequest;
 import io.coordkit.spi.SerialExecutor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
+import io.coordkit.BackendUnavailableException;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -22,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +38,10 @@ import java.util.regex.Pattern;
 /**
  * One acquisition of a lock, a read or write side, or a semaphore permit.
  *
- * <p>The recipe: create an ephemeral-sequential node {@code <kind>~NNNNNNNNNN} in the lock's directory (with
- * Curator's protection, so a node whose create was cut off by a connection drop is found and deleted by
- * Curator in the background), list the directory, order the members by sequence number, and decide:
+ * <p>The recipe: create an ephemeral-sequential node {@code <kind>~NNNNNNNNNN} in the lock's directory, with a
+ * protected prefix {@code _c_<uuid>-} so that a node whose create was cut off by a connection drop can be found
+ * (by Curator's protection, or by {@link #recover} for a create made on the caller's thread), list the directory
+ * right behind the create, order the members by sequence number, and decide:
  *
  * <ul>
  *   <li>exclusive lock, write side: held if no member is earlier; else watch the immediate predecessor;</li>
@@ -46,9 +52,12 @@ import java.util.regex.Pattern;
  *
  * Each waiter watches only the members that can unblock it (no herd effect; a semaphore release can wake up to
  * {@code permits} waiters, each of which lists again); a watched member's deletion
- * triggers a new listing. Arrival order (sequence order) is service order: FAIR_LOCKS. The fencing token is the
- * czxid of the attempt's own node: zxids are global, strictly increasing, and kept by a new ZooKeeper leader, so
- * a lease acquired after another one was acquired always has the greater token (LCK-4, LCK-12).
+ * triggers a new listing. Arrival order (sequence order) is service order: FAIR_LOCKS. The fencing token is a
+ * zxid (global, strictly increasing, and kept by a new ZooKeeper leader: LCK-4, LCK-12): the own node's czxid, or
+ * for an exclusive lock the granting listing's pzxid ({@link #acquired}).
+ *
+ * <p>For a caller who waits for the result, the requests are made on the caller's thread ({@link Here}); otherwise,
+ * and once the call's deadline passed, through Curator in the background.
  *
  * <p>A semaphore attempt then checks the permits in the directory's data ({@link #checkPermits}); a node made
  * in another session than the one that issued the create (Curator holds creates while disconnected) fails the
@@ -67,16 +76,43 @@ final class LockAttempt {
     /** A member node: optional Curator protection prefix, kind, '~', ten-digit sequence. */
     private static final Pattern MEMBER =
             Pattern.compile("(?:_c_[0-9a-fA-F-]{36}-)?(lock|read|write|permit)~(-?\\d+)");
-    /** The delay before a permits check cut off while the session is usable is done again. */
-    private static final long PERMITS_RETRY_MS = 200;
+    /** Curator's protection prefix, used the same way by {@link #createHere}: {@code _c_<uuid>-}. */
+    private static final String PROTECTED = "_c_";
+    /**
+     * The delay before a permits check, or the search for a node whose create's outcome is unknown, cut off while the
+     * session is usable, is done again.
+     */
+    private static final long RETRY_MS = 200;
 
     private enum Phase { NEW, CREATING, WAITING, HELD, DONE }
 
     private record Member(String name, String kind, long sequence) {
     }
 
-    /** A watch set on a blocker; {@code fired} once its event came (the server then holds it no more). */
-    private record Watch(String path, Watcher watcher, AtomicBoolean fired) {
+    /**
+     * A watch on a blocker; {@code fired} once its event came (the server then holds it no more), {@code removed}
+     * once the attempt no longer needs it. {@code zk} is the raw handle it was set with by the caller's thread, or
+     * null if Curator set it.
+     */
+    private record Watch(String path, Watcher watcher, AtomicBoolean fired, AtomicBoolean removed, ZooKeeper zk) {
+    }
+
+    /**
+     * A listing of the directory: its members and its stat, or the failure. The stat's pzxid is the zxid of the
+     * last change to the directory's members: an exclusive lock's fencing token (see {@link #acquired}).
+     */
+    private record Listing(List<String> children, Stat stat, Code code, RuntimeException error) {
+        Listing(List<String> children, Stat stat) {
+            this(children, stat, Code.OK, null);
+        }
+
+        static Listing failed(Code code, RuntimeException error) {
+            return new Listing(null, null, code, error);
+        }
+
+        boolean ok() {
+            return error == null;
+        }
     }
 
     private final ZkSession session;
@@ -94,12 +130,12 @@ final class LockAttempt {
     private Phase phase = Phase.NEW;
     private String ownPath;
     private String ownName;
-    private long token;
-    /** The session that owns the own node (checked to be the one that issued the create). */
+    /** The own node's czxid, the fencing token of a lease that is not an exclusive lock's. */
+    private long czxid;
+    /** The session that issued the create, and owns the own node once made (checked, see {@link #created}). */
+    private long issuedIn;
     private long owner;
     private ScheduledFuture<?> timer;
-    /** The lease this attempt grants once held; made (and its watch sent) when the node is created. */
-    private ZkLease lease;
     private boolean listing;
     private boolean listAgain;
     /**
@@ -107,8 +143,16 @@ final class LockAttempt {
      * of listing, and its answer if it came first.
      */
     private boolean awaitingPipelined;
-    private List<String> pipelined;
+    private Listing pipelined;
     private boolean pipelinedArrived;
+    /** The caller's thread while it makes the attempt's requests ({@link Here}); null once it no longer does. */
+    private Here here;
+    /**
+     * The protected prefix of a create made by {@link #createHere} whose outcome is not known (its listing failed),
+     * until {@link #recover} has found out; null if none.
+     */
+    private String unknownCreate;
+    private boolean recovering;
     /**
      * The round of a permits check cut off by a connection problem, done again on RECONNECTED or by the retry
      * scheduled if the session was usable at the failure, whichever comes first; -1 if none (then no check is
@@ -126,10 +170,11 @@ final class LockAttempt {
         this.dir = session.paths().lockDir(request.kind(), request.name());
         this.label = label(request.kind());
         this.what = "acquire of " + describe(request);
-        // Steps run where their cause arrives: on ZooKeeper's event thread for answers and watch events (each step
-        // only decides and sends the next background request, which never blocks: Curator sends it at once when
-        // connected and queues it otherwise), on the caller's thread for the start, on the session executor for
-        // everything else. No hop to another thread between an answer and the next request or the grant.
+        // Steps run where their cause arrives: on the caller's thread for the start and the answers it gets (Here), on
+        // ZooKeeper's event thread for background answers and watch events, on the session executor for everything
+        // else. A step only decides and sends the next request or asks the caller's thread for it; it never blocks
+        // (Curator sends a background request at once when connected and queues it otherwise). No hop to another
+        // thread between an answer and the next request or the grant.
         this.serial = new SerialExecutor(Runnable::run, "lock attempt");
     }
 
@@ -147,34 +192,69 @@ final class LockAttempt {
     }
 
     /**
-     * Creates the node and starts deciding. For a caller who waits for the result ({@link CallerWaits}), the listing
-     * sent behind the create is made with ZooKeeper's synchronous call on the caller's thread, outside the attempt's
-     * serial steps: its answer then wakes the caller directly rather than passing through ZooKeeper's event thread.
+     * Creates the node and starts deciding.
+     *
+     * <p>For a caller who waits for the result ({@link CallerWaits}), the attempt's requests are made on the caller's
+     * thread with ZooKeeper's synchronous calls ({@link Here}), until the attempt ends or the call's deadline
+     * passes: each answer then wakes the caller directly instead of passing through ZooKeeper's event thread first,
+     * and a waiter woken by its watch lists again from its own thread, as Curator's recipes do. An exclusive lock's
+     * create is made there too, without a callback ({@link #createHere}).
      */
     void start() {
         Thread starter = Thread.currentThread();
-        boolean[] listHere = new boolean[1];
+        ZooKeeper zk = usableHandle();
+        CallerWaits.Block block = zk == null ? null : CallerWaits.block();
+        Here h = block == null ? null : new Here(zk);
+        boolean[] onCaller = new boolean[1];
         serial.execute(() -> {
-            if (!create() || request.kind() == LockKind.SEMAPHORE) {
+            if (!begin()) {
                 return;
             }
-            if (Thread.currentThread() == starter) {
-                listHere[0] = true; // this step ran on the caller's thread: list after it, on that thread
+            if (h != null && Thread.currentThread() == starter) {
+                here = h;
+                onCaller[0] = true;
+                issuedIn = zk.getSessionId();
+                if (request.kind() != LockKind.EXCLUSIVE) {
+                    createInBackground();
+                }
             } else {
-                listInBackground();
+                createInBackground();
             }
         });
-        if (!listHere[0]) {
+        if (block == null) {
             return;
         }
-        try (CallerWaits.Block here = CallerWaits.block()) {
-            if (here != null) {
-                List<String> children = listHere();
-                serial.execute(() -> pipelinedListed(children));
-                return;
+        boolean interrupted = false;
+        try {
+            if (onCaller[0]) {
+                result.whenComplete((v, t) -> h.wake());
+                h.first();
+                h.run();
             }
+        } catch (InterruptedException e) {
+            interrupted = true; // the call's deadline, or the caller was interrupted: go on in the background
+        } finally {
+            if (onCaller[0]) {
+                serial.execute(() -> hereEnded(h));
+            }
+            block.close();
         }
-        listInBackground();
+        if (interrupted && !block.deadlinePassed()) {
+            Thread.currentThread().interrupt(); // not the deadline's: the core sees it while it waits
+        }
+    }
+
+    /** @return the raw handle if the session is usable and connected (its session then is the tracker's), or null */
+    private ZooKeeper usableHandle() {
+        if (!session.tracker().state().isUsable()) {
+            return null;
+        }
+        try {
+            ZooKeeper zk = session.zooKeeper();
+            return zk.getState().isConnected() && zk.getSessionId() == session.tracker().sessionId() ? zk : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /**
@@ -186,22 +266,14 @@ final class LockAttempt {
     private void listInBackground() {
         Async.run(serial, what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
                 .whenComplete((e, t) -> serial.execute(() -> pipelinedListed(
-                        t == null && Async.code(e) == Code.OK ? e.getChildren() : null)));
+                        t == null && Async.code(e) == Code.OK ? new Listing(e.getChildren(), e.getStat()) : null)));
     }
 
-    /** @return the directory's members, listed with the synchronous call; {@code null} if that failed */
-    private List<String> listHere() {
-        try {
-            return session.zooKeeper().getChildren(dir, false);
-        } catch (InterruptedException e) {
-            return null; // the core's deadline (the block clears the interrupt): the core ends the attempt
-        } catch (Exception e) {
-            return null; // listed again once the create is answered, which reports a connection problem
-        }
-    }
-
-    /** The first step: sends the create; returns whether it did. */
-    private boolean create() {
+    /**
+     * The first step: the attempt's timer and cancellation; returns whether the attempt goes on (the caller or
+     * {@link #createInBackground} then makes its node).
+     */
+    private boolean begin() {
         if (phase != Phase.NEW) {
             return false;
         }
@@ -220,12 +292,32 @@ final class LockAttempt {
                     Math.max(1, request.maxWait().toMillis()), TimeUnit.MILLISECONDS);
         }
         phase = Phase.CREATING;
-        long issuedIn = session.tracker().sessionId();
+        return true;
+    }
+
+    /**
+     * Creates the node through Curator, with its protection, in the background (making the directory if needed), and
+     * lists the directory right behind it (from the caller's thread if it makes the attempt's requests), unless the
+     * attempt is a semaphore's, which checks its permits first.
+     */
+    private void createInBackground() {
+        if (phase != Phase.CREATING) {
+            return;
+        }
+        long issuer = session.tracker().sessionId();
+        issuedIn = issuer;
         Async.run(serial, what, (cb, ex) -> curator.create().creatingParentContainersIfNeeded()
                         .withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(cb, ex)
                         .forPath(dir + "/" + label + Paths.MARK, new byte[0]))
-                .whenComplete((e, t) -> serial.execute(() -> created(e, t, issuedIn)));
-        return true;
+                .whenComplete((e, t) -> serial.execute(() -> created(e, t, issuer)));
+        if (request.kind() == LockKind.SEMAPHORE) {
+            return;
+        }
+        if (here != null) {
+            here.listPipelined();
+        } else {
+            listInBackground();
+        }
     }
 
     /** @param state the session's new state */
@@ -235,6 +327,7 @@ final class LockAttempt {
                 case LOST -> failNow(new SessionLostException(what + " failed: the session was lost"));
                 case CLOSED -> failNow(new CoordinationException(what + " failed: the session was closed"));
                 case RECONNECTED -> {
+                    recover();
                     if (phase == Phase.CREATING && permitsAgain >= 0) {
                         checkPermitsAgain();
                     } else {
@@ -247,7 +340,121 @@ final class LockAttempt {
         });
     }
 
-    private void created(CuratorEvent e, Throwable t, long issuedIn) {
+    /**
+     * The create made by {@link #createHere} (with the given protected prefix), learned from the listing sent right
+     * behind it: ZooKeeper serves a session's requests in order, so a listing that succeeded was taken after the
+     * create was applied, and holds the node if and only if the create made it.
+     */
+    private void createdHere(String prefix, Listing listing) {
+        String own = listing.ok() ? find(listing.children(), prefix) : null;
+        if (!listing.ok() && listing.code() != Code.NONODE) {
+            // cut off (or the deadline passed): the create may have made the node; find out and adopt or delete it
+            unknownCreate = prefix;
+            if (phase != Phase.DONE && !Errors.isUnavailable(listing.error())) {
+                failNow(listing.error());
+            }
+            recover();
+            return;
+        }
+        if (phase == Phase.DONE) {
+            if (own != null) { // timed out, cancelled or failed while the create was in flight
+                ownPath = dir + "/" + own;
+                deleteOwnNode();
+            }
+            return;
+        }
+        if (own == null) {
+            // not made (no directory yet, or refused): Curator's create makes the directory, or says why
+            createInBackground();
+            return;
+        }
+        adopt(own);
+        phase = Phase.WAITING;
+        decide(listing);
+    }
+
+    /** Takes a node this attempt made as its own (its owner is the session that issued the create). */
+    private void adopt(String name) {
+        ownName = name;
+        ownPath = dir + "/" + name;
+        owner = issuedIn;
+    }
+
+    /** @return the member made with the given protected prefix, or null */
+    private static String find(List<String> children, String prefix) {
+        for (String child : children) {
+            if (child.startsWith(prefix)) {
+                return child;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Finds out what a create whose outcome is unknown did, as Curator's protection does: lists the directory once the
+     * session is usable and looks for the create's protected prefix. A node found is adopted (or deleted, if the
+     * attempt ended meanwhile); if none is, the attempt creates its node through Curator. Done again on RECONNECTED,
+     * or after {@link #RETRY_MS} if the listing was cut off while the session was usable.
+     *
+     * <p>A create still on its way to the leader when this listing is served (the client moved to another server)
+     * can make its node afterwards; Curator's protection has the same window. Such a node is this session's, and is
+     * deleted when the session ends.
+     */
+    private void recover() {
+        String prefix = unknownCreate;
+        if (prefix == null || recovering) {
+            return;
+        }
+        recovering = true;
+        Async.run(serial, what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
+                .whenComplete((e, t) -> serial.execute(() -> {
+                    recovering = false;
+                    recovered(prefix, e, t);
+                }));
+    }
+
+    private void recovered(String prefix, CuratorEvent e, Throwable t) {
+        if (!prefix.equals(unknownCreate)) {
+            return;
+        }
+        Code code = t != null ? null : Async.code(e);
+        if (code != Code.OK && code != Code.NONODE) {
+            RuntimeException error = t != null ? Errors.of(t, what) : Errors.of(e, what);
+            if (Errors.isUnavailable(error)) {
+                if (session.tracker().state().isUsable()) {
+                    session.schedule(() -> serial.execute(this::recover), RETRY_MS, TimeUnit.MILLISECONDS);
+                }
+                return; // else again on RECONNECTED
+            }
+            unknownCreate = null;
+            failNow(error); // a node made stays until the session ends
+            return;
+        }
+        unknownCreate = null;
+        String own = code == Code.OK ? find(e.getChildren(), prefix) : null;
+        if (phase == Phase.DONE) {
+            if (own != null) {
+                ownPath = dir + "/" + own;
+                deleteOwnNode();
+            }
+            return;
+        }
+        if (session.tracker().isFormerSession(issuedIn)) {
+            // an ephemeral node of a lost session is gone with it (the loss fails the attempt, if not done yet)
+            failNow(new SessionLostException(what + " failed: the session 0x" + Long.toHexString(issuedIn)
+                    + " was lost before its node was known"));
+            return;
+        }
+        if (own == null) {
+            createInBackground();
+            return;
+        }
+        adopt(own);
+        phase = Phase.WAITING;
+        decide(new Listing(e.getChildren(), e.getStat()));
+    }
+
+    private void created(CuratorEvent e, Throwable t, long issuer) {
         if (t != null || Async.code(e) != Code.OK) {
             if (phase != Phase.DONE) {
                 failNow(t != null ? Errors.of(t, what) : Errors.of(e, what));
@@ -266,19 +473,15 @@ final class LockAttempt {
                     + "; it was deleted again"));
             return;
         }
-        if (stat.getEphemeralOwner() != issuedIn || session.tracker().isFormerSession(issuedIn)) {
+        if (stat.getEphemeralOwner() != issuer || session.tracker().isFormerSession(issuer)) {
             // Curator held the create while disconnected and sent it in the next session: not ours to hold
-            failNow(new SessionLostException(what + " failed: the session 0x" + Long.toHexString(issuedIn)
+            failNow(new SessionLostException(what + " failed: the session 0x" + Long.toHexString(issuer)
                     + " was lost before the node was made (by session 0x"
                     + Long.toHexString(stat.getEphemeralOwner()) + "); it was deleted again"));
             return;
         }
-        token = stat.getCzxid();
+        czxid = stat.getCzxid();
         owner = stat.getEphemeralOwner();
-        // The lease's watch on its own node is set a while after the node was made (ZkLease.WATCH_AFTER), so a
-        // lease held for less never pays for it
-        lease = new ZkLease(session, describe(request), ownPath, token, owner, onLost);
-        lease.armLater();
         if (request.kind() == LockKind.SEMAPHORE) {
             checkPermits(0);
         } else {
@@ -291,25 +494,26 @@ final class LockAttempt {
         }
     }
 
-    /** The answer to the listing sent behind the create: the members, or {@code null} if it failed. */
-    private void pipelinedListed(List<String> children) {
+    /** The answer to the listing sent behind the create, or {@code null} if it failed. */
+    private void pipelinedListed(Listing listing) {
         if (awaitingPipelined) {
             awaitingPipelined = false;
-            usePipelined(children);
+            usePipelined(listing);
         } else if (phase == Phase.CREATING || phase == Phase.NEW) {
             pipelinedArrived = true; // before the create's answer: kept for created()
-            pipelined = children;
+            pipelined = listing;
         }
     }
 
     /** Decides on the pipelined listing if it holds the own node; lists anew otherwise. */
-    private void usePipelined(List<String> children) {
+    private void usePipelined(Listing listing) {
         pipelined = null;
+        pipelinedArrived = false;
         if (phase != Phase.WAITING) {
             return;
         }
-        if (children != null && children.contains(ownName)) {
-            decide(children);
+        if (listing != null && listing.ok() && listing.children().contains(ownName)) {
+            decide(listing);
         } else {
             list();
         }
@@ -380,7 +584,7 @@ final class LockAttempt {
      *
      * <p>If the session is usable already, the RECONNECTED may have reached this attempt before the failure did
      * (or the failure came without a connection drop), and none may follow: the check is then also done again
-     * after {@link #PERMITS_RETRY_MS}, a delay so that a server that keeps failing is not asked in a loop.
+     * after {@link #RETRY_MS}, a delay so that a server that keeps failing is not asked in a loop.
      * Whichever comes first does it, the other finds nothing owed.
      *
      * @param error the failure
@@ -394,8 +598,8 @@ final class LockAttempt {
         permitsAgain = round;
         if (session.tracker().state().isUsable()) {
             LOG.debug("{}: checking the permits failed ({}); checking again in {} ms", what, error.getMessage(),
-                    PERMITS_RETRY_MS);
-            session.schedule(() -> serial.execute(this::checkPermitsAgain), PERMITS_RETRY_MS, TimeUnit.MILLISECONDS);
+                    RETRY_MS);
+            session.schedule(() -> serial.execute(this::checkPermitsAgain), RETRY_MS, TimeUnit.MILLISECONDS);
         } else {
             LOG.debug("{}: checking the permits failed ({}); checking again on reconnect", what, error.getMessage());
         }
@@ -414,6 +618,10 @@ final class LockAttempt {
         if (phase != Phase.WAITING) {
             return;
         }
+        if (here != null) {
+            here.list();
+            return;
+        }
         if (listing) {
             listAgain = true;
             return;
@@ -422,7 +630,9 @@ final class LockAttempt {
         Async.run(serial, what, (cb, ex) -> curator.getChildren().inBackground(cb, ex).forPath(dir))
                 .whenComplete((e, t) -> serial.execute(() -> {
             listing = false;
-            listed(e, t);
+            listed(t != null ? Listing.failed(null, Errors.of(t, what))
+                    : Async.code(e) != Code.OK ? Listing.failed(Async.code(e), Errors.of(e, what))
+                    : new Listing(e.getChildren(), e.getStat()));
             if (listAgain) {
                 listAgain = false;
                 list();
@@ -430,25 +640,24 @@ final class LockAttempt {
         }));
     }
 
-    private void listed(CuratorEvent e, Throwable t) {
+    private void listed(Listing listing) {
         if (phase != Phase.WAITING) {
             return;
         }
-        if (t != null || Async.code(e) != Code.OK) {
-            RuntimeException error = t != null ? Errors.of(t, what) : Errors.of(e, what);
-            if (Errors.isUnavailable(error)) {
-                LOG.debug("{}: listing failed ({}); listing again on reconnect", what, error.getMessage());
+        if (!listing.ok()) {
+            if (Errors.isUnavailable(listing.error())) {
+                LOG.debug("{}: listing failed ({}); listing again on reconnect", what, listing.error().getMessage());
             } else {
-                failNow(error);
+                failNow(listing.error());
             }
             return;
         }
-        decide(e.getChildren());
+        decide(listing);
     }
 
     /** Decides on a listing of the directory (taken after the own node was made). */
-    private void decide(List<String> children) {
-        List<Member> members = members(children);
+    private void decide(Listing listing) {
+        List<Member> members = members(listing.children());
         int own = -1;
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).name().equals(ownName)) {
@@ -463,7 +672,7 @@ final class LockAttempt {
         }
         List<Member> blockers = blockers(members, own);
         if (blockers.isEmpty()) {
-            acquired();
+            acquired(listing.stat());
         } else if (request.maxWait().isZero()) {
             giveUp();
         } else {
@@ -498,27 +707,54 @@ final class LockAttempt {
                     serial.execute(this::list);
                 }
             };
-            watches.add(new Watch(path, w, fired));
-            Async.run(serial, what, (cb, ex) -> curator.checkExists().usingWatcher(w)
-                            .inBackground(cb, ex).forPath(path))
-                    .whenComplete((e, t) -> serial.execute(() -> {
-                        if (t != null || (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE)) {
-                            RuntimeException error = t != null ? Errors.of(t, what) : Errors.of(e, what);
-                            if (!Errors.isUnavailable(error)) {
-                                failNow(error);
-                            }
-                        } else if (Async.code(e) == Code.NONODE) {
-                            list(); // gone before the watch was set
-                        }
-                    }));
+            Watch watch = new Watch(path, w, fired, new AtomicBoolean(), here == null ? null : here.zk);
+            watches.add(watch);
+            if (here != null) {
+                here.watch(watch);
+            } else {
+                watchInBackground(watch);
+            }
         }
     }
 
-    private void acquired() {
+    private void watchInBackground(Watch watch) {
+        Async.run(serial, what, (cb, ex) -> curator.checkExists().usingWatcher(watch.watcher())
+                        .inBackground(cb, ex).forPath(watch.path()))
+                .whenComplete((e, t) -> serial.execute(() -> {
+                    if (t != null || (Async.code(e) != Code.OK && Async.code(e) != Code.NONODE)) {
+                        watchFailed(t != null ? Errors.of(t, what) : Errors.of(e, what));
+                    } else if (Async.code(e) == Code.NONODE) {
+                        list(); // gone before the watch was set
+                    }
+                }));
+    }
+
+    /** A watch could not be set: a connection problem is made good by the listing on RECONNECTED. */
+    private void watchFailed(RuntimeException error) {
+        if (!Errors.isUnavailable(error)) {
+            failNow(error);
+        }
+    }
+
+    /**
+     * Grants the lease. Its fencing token: for a lock or a semaphore permit, the own node's czxid (LCK-4: a later
+     * node has a greater one; exclusive holders and writers hold in node order). For an exclusive lock, the pzxid of
+     * the listing that granted it, the zxid of the last change to the lock's members before that listing: the node
+     * of every earlier holder was deleted before it, so it exceeds every earlier holder's token, and an acquisition
+     * that began after another completed made its node after that one's listing, so it exceeds that token too (the
+     * same order as the czxid's, and no two holders share one). The grant then needs no answer but the listing's,
+     * so the create can be made without one ({@link #createHere}).
+     */
+    private void acquired(Stat listed) {
         phase = Phase.HELD;
         cancelTimer();
         removeWatches();
         finished.accept(this);
+        long token = request.kind() == LockKind.EXCLUSIVE ? listed.getPzxid() : czxid;
+        // The lease's watch on its own node is set a while after the grant (ZkLease.WATCH_AFTER), so a lease held
+        // for less never pays for it
+        ZkLease lease = new ZkLease(session, describe(request), ownPath, token, owner, onLost);
+        lease.armLater();
         if (result.complete(Optional.of(lease))) {
             lease.watch();
         } else {
@@ -604,10 +840,15 @@ final class LockAttempt {
      */
     private void removeWatches() {
         for (Watch w : watches) {
-            if (w.fired().get()) {
-                continue;
+            if (w.removed().getAndSet(true) || w.fired().get()) {
+                continue; // a watch the caller's thread has not set yet is never set now
             }
             try {
+                if (w.zk() != null) {
+                    w.zk().removeWatches(w.path(), w.watcher(), Watcher.WatcherType.Any, true,
+                            (rc, path, ctx) -> { }, null);
+                    continue;
+                }
                 curator.watchers().remove(w.watcher()).ofType(Watcher.WatcherType.Any).locally()
                         .inBackground((c, e) -> { }, session.executor()).forPath(w.path());
             } catch (Exception e) {
@@ -615,6 +856,184 @@ final class LockAttempt {
             }
         }
         watches.clear();
+    }
+
+    /** The caller's thread stops making the attempt's requests: what it was still asked to do goes through Curator. */
+    private void hereEnded(Here h) {
+        if (here != h) {
+            return;
+        }
+        here = null;
+        boolean list;
+        boolean pipelinedList;
+        List<Watch> toSet;
+        synchronized (h) {
+            list = h.listWanted;
+            pipelinedList = h.pipelinedWanted;
+            toSet = h.watchesWanted;
+            h.listWanted = false;
+            h.pipelinedWanted = false;
+            h.watchesWanted = new ArrayList<>();
+        }
+        if (pipelinedList) {
+            listInBackground();
+        }
+        if (phase != Phase.WAITING) {
+            return;
+        }
+        for (Watch w : toSet) {
+            if (!w.removed().get()) {
+                watchInBackground(w);
+            }
+        }
+        if (list) {
+            list();
+        }
+    }
+
+    /**
+     * The thread of a caller who waits for the attempt ({@link CallerWaits}) makes its requests with ZooKeeper's
+     * synchronous calls, on the raw handle of the session it started in: the steps (run one at a time on
+     * {@code serial}, wherever their cause arrives) ask for a listing or a watch, the caller's thread makes it, and
+     * hands the answer back to a step. It stops when the attempt has its result, or when the call's deadline
+     * interrupts it; what it was still asked to do then goes through Curator ({@link #hereEnded}). A watch event
+     * still arrives on ZooKeeper's event thread, which only asks for the listing.
+     */
+    private final class Here {
+        final ZooKeeper zk;
+        // guarded by this
+        private boolean listWanted;
+        private boolean pipelinedWanted;
+        private List<Watch> watchesWanted = new ArrayList<>();
+
+        Here(ZooKeeper zk) {
+            this.zk = zk;
+        }
+
+        synchronized void list() {
+            listWanted = true;
+            notifyAll();
+        }
+
+        synchronized void listPipelined() {
+            pipelinedWanted = true;
+            notifyAll();
+        }
+
+        synchronized void watch(Watch w) {
+            watchesWanted.add(w);
+            notifyAll();
+        }
+
+        synchronized void wake() {
+            notifyAll();
+        }
+
+        /** An exclusive lock's create and the listing behind it ({@link #createHere}); nothing for the others. */
+        void first() throws InterruptedException {
+            if (request.kind() == LockKind.EXCLUSIVE) {
+                createHere();
+            }
+        }
+
+        /**
+         * Makes an exclusive lock's node with a create that has no callback, and lists the directory right behind it.
+         * The create's answer is not needed: the listing shows whether it made the node (found by its protected
+         * prefix, as Curator's protection finds a node), and the lease's token comes from the listing
+         * ({@link #acquired}). Without a callback, ZooKeeper's client hands the create's answer to no thread, so
+         * an uncontended acquisition wakes no thread but the caller's, as a synchronous create would.
+         */
+        private void createHere() throws InterruptedException {
+            String prefix = PROTECTED + UUID.randomUUID() + "-";
+            String path = dir + "/" + prefix + label + Paths.MARK;
+            try {
+                zk.create(path, new byte[0], session.acl(path), CreateMode.EPHEMERAL_SEQUENTIAL,
+                        (AsyncCallback.StringCallback) null, null);
+            } catch (RuntimeException e) {
+                LOG.debug("{}: create not sent ({}); creating through Curator", what, e.toString());
+                serial.execute(LockAttempt.this::createInBackground);
+                return;
+            }
+            Listing listing;
+            try {
+                listing = listing();
+            } catch (InterruptedException e) {
+                serial.execute(() -> createdHere(prefix, Listing.failed(null, new BackendUnavailableException(
+                        what + ": its listing was cut off by the call's deadline"))));
+                throw e;
+            }
+            serial.execute(() -> createdHere(prefix, listing));
+        }
+
+        /** Makes what the steps ask for until the attempt has its result. */
+        void run() throws InterruptedException {
+            while (true) {
+                boolean list;
+                boolean pipelinedList;
+                List<Watch> toSet;
+                synchronized (this) {
+                    while (!listWanted && !pipelinedWanted && watchesWanted.isEmpty() && !result.isDone()) {
+                        wait();
+                    }
+                    if (result.isDone()) {
+                        return;
+                    }
+                    list = listWanted;
+                    pipelinedList = pipelinedWanted;
+                    toSet = watchesWanted;
+                    listWanted = false;
+                    pipelinedWanted = false;
+                    watchesWanted = new ArrayList<>();
+                }
+                if (pipelinedList) {
+                    Listing l = listingOrAgain(() -> pipelinedWanted = true);
+                    serial.execute(() -> pipelinedListed(l));
+                }
+                for (int i = 0; i < toSet.size(); i++) {
+                    Watch w = toSet.get(i);
+                    if (w.removed().get()) {
+                        continue;
+                    }
+                    try {
+                        if (zk.exists(w.path(), w.watcher()) == null) {
+                            serial.execute(LockAttempt.this::list); // gone before the watch was set
+                        }
+                    } catch (KeeperException e) {
+                        serial.execute(() -> watchFailed(Errors.of(e, what)));
+                    } catch (InterruptedException e) {
+                        synchronized (this) {
+                            watchesWanted.addAll(toSet.subList(i, toSet.size())); // set by hereEnded
+                        }
+                        throw e;
+                    }
+                }
+                if (list) {
+                    Listing l = listingOrAgain(() -> listWanted = true);
+                    serial.execute(() -> listed(l));
+                }
+            }
+        }
+
+        /** @param again asks for the listing again (under this lock) if the deadline cut it off */
+        private Listing listingOrAgain(Runnable again) throws InterruptedException {
+            try {
+                return listing();
+            } catch (InterruptedException e) {
+                synchronized (this) {
+                    again.run();
+                }
+                throw e;
+            }
+        }
+
+        private Listing listing() throws InterruptedException {
+            try {
+                Stat stat = new Stat();
+                return new Listing(zk.getChildren(dir, false, stat), stat);
+            } catch (KeeperException e) {
+                return Listing.failed(e.code(), Errors.of(e, what));
+            }
+        }
     }
 
     private static List<Member> members(List<String> children) {

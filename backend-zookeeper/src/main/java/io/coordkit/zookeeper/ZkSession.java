@@ -68,6 +68,8 @@ final class ZkSession implements BackendSession {
     private final ConnectionSpec spec;
     private final String connectString;
     private final CuratorFramework curator;
+    /** The ACLs of the nodes this session creates (also those made with the raw handle, see {@link #acl}). */
+    private final ACLProvider acls;
     private final SessionTracker tracker;
     private final StandaloneServer standalone;
     private final SessionEvents events;
@@ -109,9 +111,12 @@ final class ZkSession implements BackendSession {
                 .threadFactory(DaemonThreads.named("coordkit-zk-" + id + "-curator"));
         if (spec.credentials().isPresent()) {
             Credentials c = spec.credentials().get();
-            builder.authorization("digest", (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))
-                    .aclProvider(new CreatorAcls());
+            builder.authorization("digest", (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
+            this.acls = new CreatorAcls();
+        } else {
+            this.acls = new OpenAcls();
         }
+        builder.aclProvider(acls);
         this.curator = builder.build();
         this.events = events;
         this.tracker = new SessionTracker(events, this::currentSessionId, spec.uri());
@@ -331,6 +336,15 @@ final class ZkSession implements BackendSession {
     }
 
     /**
+     * @param path a node's path
+     * @return the ACL Curator gives a node it creates there, for a create made with the raw handle
+     */
+    List<ACL> acl(String path) {
+        List<ACL> acl = acls.getAclForPath(path);
+        return acl == null || acl.isEmpty() ? acls.getDefaultAcl() : acl;
+    }
+
+    /**
      * Runs a task later on the session executor; does nothing once closed.
      *
      * @param task  the task
@@ -385,6 +399,19 @@ final class ZkSession implements BackendSession {
 
     private static int millis(Duration d) {
         return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
+    /** Without credentials: every node is open, as with Curator's default. */
+    private static final class OpenAcls implements ACLProvider {
+        @Override
+        public List<ACL> getDefaultAcl() {
+            return ZooDefs.Ids.OPEN_ACL_UNSAFE;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+            return ZooDefs.Ids.OPEN_ACL_UNSAFE;
+        }
     }
 
     /**

@@ -4,16 +4,22 @@ import io.coordkit.CoordinationException;
 import io.coordkit.SessionLostException;
 import io.coordkit.session.SessionState;
 import io.coordkit.spi.BackendLease;
+import io.coordkit.spi.ConnectionSpec;
+import io.coordkit.spi.Endpoint;
 import io.coordkit.spi.LockKind;
 import io.coordkit.spi.LockRequest;
 import io.coordkit.spi.SessionEvents;
+import io.coordkit.testing.fault.TcpProxy;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,8 +45,18 @@ class ZkLocksTest extends ZkTestSupport {
         return lease.get();
     }
 
+    /** One plain client per test for looking at the nodes (each {@link #rawClient()} connects anew). */
+    private ZooKeeper inspector;
+
+    private ZooKeeper inspector() throws Exception {
+        if (inspector == null) {
+            inspector = rawClient();
+        }
+        return inspector;
+    }
+
     private List<String> members(String area, String name) throws Exception {
-        ZooKeeper raw = rawClient();
+        ZooKeeper raw = inspector();
         String dir = base() + "/" + area + "/" + name;
         return raw.exists(dir, false) == null ? List.of()
                 : raw.getChildren(dir, false).stream().filter(c -> c.contains("~")).toList();
@@ -135,24 +151,107 @@ class ZkLocksTest extends ZkTestSupport {
         for (int i = 0; i < 10; i++) {
             BackendLease lease = held(waiting(OP_TIMEOUT, () -> a.locks().acquire(lock("fast", LONG), NOTHING)));
             assertThat(members("locks", "fast")).hasSize(1);
+            // the token is the granting listing's pzxid: here nothing changed after the create, so its czxid
+            assertThat(lease.fencingToken()).as("token").isEqualTo(czxidOfOnlyMember("locks", "fast"));
             CompletableFuture<Void> released = waiting(OP_TIMEOUT, lease::release);
             assertThat(released).as("deleted on the caller's thread").isDone();
             get(released);
             assertThat(members("locks", "fast")).isEmpty();
         }
-        // the listing on the caller's thread finds the lock held: the attempt waits as any other
+        // the listing on the caller's thread finds the lock held: the caller waits in turn, on its own thread, and
+        // is granted there once its watch fires and it lists again
         BackendLease first = held(a.locks().acquire(lock("fast", Duration.ZERO), NOTHING));
-        CompletableFuture<Optional<BackendLease>> second = waiting(OP_TIMEOUT,
-                () -> b.locks().acquire(lock("fast", LONG), NOTHING));
+        CompletableFuture<CompletableFuture<Optional<BackendLease>>> second = CompletableFuture.supplyAsync(
+                () -> waiting(PATIENCE, () -> b.locks().acquire(lock("fast", LONG), NOTHING)));
         assertThat(waiting(OP_TIMEOUT, () -> b.locks().acquire(lock("fast", Duration.ZERO), NOTHING)).get()).as("a try")
                 .isEmpty();
         await().atMost(PATIENCE).until(() -> members("locks", "fast").size() == 2);
-        assertThat(second).isNotDone();
+        assertThat(second).as("the waiting caller").isNotDone();
         get(waiting(OP_TIMEOUT, first::release));
-        BackendLease next = held(second);
+        CompletableFuture<Optional<BackendLease>> granted = get(second);
+        assertThat(granted).as("granted on the waiting caller's thread").isDone();
+        BackendLease next = held(granted);
         assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
+        // granted by the listing after the first holder's delete, the last change to the members
+        Stat dir = new Stat();
+        inspector().getChildren(base() + "/locks/fast", false, dir);
+        assertThat(next.fencingToken()).as("token after the hand-off").isEqualTo(dir.getPzxid());
         get(next.release());
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void aCallerWhoseDeadlinePassesWhileItWaitsInTurnLeavesTheWaitToTheBackground() throws Exception {
+        ZkSession a = open();
+        ZkSession b = open();
+        BackendLease first = held(a.locks().acquire(lock("turn", Duration.ZERO), NOTHING));
+        long start = System.nanoTime();
+        CompletableFuture<Optional<BackendLease>> second = waiting(Duration.ofMillis(300),
+                () -> b.locks().acquire(lock("turn", LONG), NOTHING));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("returned at the deadline")
+                .isLessThan(OP_TIMEOUT);
+        assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt is cleared").isFalse();
+        assertThat(second).isNotDone();
+        assertThat(members("locks", "turn")).hasSize(2);
+        get(first.release());
+        BackendLease next = held(second); // its watch and listing now go through Curator
+        assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
+        get(next.release());
+        assertThat(members("locks", "turn")).isEmpty();
+    }
+
+    private long czxidOfOnlyMember(String area, String name) throws Exception {
+        List<String> m = members(area, name);
+        assertThat(m).hasSize(1);
+        return inspector().exists(base() + "/" + area + "/" + name + "/" + m.get(0), false).getCzxid();
+    }
+
+    /** A session through a proxy, with a TTL that outlasts the proxy's delays. */
+    private ZkSession openVia(TcpProxy proxy) {
+        InetSocketAddress via = proxy.address();
+        return open(new ConnectionSpec("zookeeper://" + via.getHostString() + ":" + via.getPort() + "/" + namespace,
+                "zookeeper", List.of(new Endpoint(via.getHostString(), via.getPort())), namespace,
+                Duration.ofSeconds(20), OP_TIMEOUT, CONNECT_TIMEOUT, Optional.empty(), Map.of()), new Recorder());
+    }
+
+    @Test
+    void aCreateWhoseListingTheDeadlineCutOffIsFoundAndHeld() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(new InetSocketAddress("127.0.0.1", server.port()))) {
+            ZkSession s = openVia(proxy);
+            get(held(s.locks().acquire(lock("cut", Duration.ZERO), NOTHING)).release()); // the directory exists
+            proxy.delay(Duration.ofMillis(1000));
+            // the create (made on the caller's thread, without an answer) and its listing reach the server late;
+            // the call's deadline ends the caller's wait first, and the attempt goes on in the background
+            CompletableFuture<Optional<BackendLease>> f = waiting(Duration.ofMillis(300),
+                    () -> s.locks().acquire(lock("cut", LONG), NOTHING));
+            assertThat(f).as("returned at the deadline").isNotDone();
+            assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt is cleared").isFalse();
+            BackendLease lease = held(f); // the search for the create's node found it, and the attempt holds it
+            proxy.delay(Duration.ZERO);
+            assertThat(members("locks", "cut")).as("one node: the create's, adopted").hasSize(1);
+            assertThat(lease.fencingToken()).isEqualTo(czxidOfOnlyMember("locks", "cut"));
+            get(lease.release());
+            assertThat(members("locks", "cut")).isEmpty();
+            s.close(); // before its proxy
+        }
+    }
+
+    @Test
+    void anAttemptCancelledWhileItsCreateIsUnknownDeletesTheNodeTheCreateMade() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(new InetSocketAddress("127.0.0.1", server.port()))) {
+            ZkSession s = openVia(proxy);
+            get(held(s.locks().acquire(lock("gone", Duration.ZERO), NOTHING)).release());
+            proxy.delay(Duration.ofMillis(1000));
+            CompletableFuture<Optional<BackendLease>> f = waiting(Duration.ofMillis(300),
+                    () -> s.locks().acquire(lock("gone", LONG), NOTHING));
+            assertThat(f).isNotDone();
+            f.cancel(true); // the core gives up at its deadline so
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
+                    .until(() -> members("locks", "gone").size() == 1); // the late create made the node
+            await().atMost(PATIENCE).until(() -> members("locks", "gone").isEmpty()); // and the search deleted it
+            proxy.delay(Duration.ZERO);
+            s.close(); // before its proxy
+        }
     }
 
     @Test
