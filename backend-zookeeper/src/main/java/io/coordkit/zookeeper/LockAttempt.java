@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  * {@code permits} waiters, each of which lists again); a watched member's deletion
  * triggers a new listing. Arrival order (sequence order) is service order: FAIR_LOCKS. The fencing token is a
  * zxid (global, strictly increasing, and kept by a new ZooKeeper leader: LCK-4, LCK-12): the own node's czxid, or
- * for an exclusive lock the granting listing's pzxid ({@link #acquired}).
+ * for an exclusive lock the zxid of the change that ended its wait ({@link #acquired}).
  *
  * <p>For a caller who waits for the result, the requests are made on the caller's thread ({@link Here}); otherwise,
  * and once the call's deadline passed, through Curator in the background.
@@ -393,8 +393,9 @@ final class LockAttempt {
     /**
      * Finds out what a create whose outcome is unknown did, as Curator's protection does: lists the directory once the
      * session is usable and looks for the create's protected prefix. A node found is adopted (or deleted, if the
-     * attempt ended meanwhile); if none is, the attempt creates its node through Curator. Done again on RECONNECTED,
-     * or after {@link #RETRY_MS} if the listing was cut off while the session was usable.
+     * attempt ended meanwhile); if none is, the attempt creates its node through Curator. A listing cut off is made
+     * again {@link #RETRY_MS} later, or on RECONNECTED if that comes first, until the session is lost or closed
+     * (a lost session's node is gone with it: the next session's listing finds none).
      *
      * <p>A create still on its way to the leader when this listing is served (the client moved to another server)
      * can make its node afterwards; Curator's protection has the same window. Such a node is this session's, and is
@@ -421,10 +422,10 @@ final class LockAttempt {
         if (code != Code.OK && code != Code.NONODE) {
             RuntimeException error = t != null ? Errors.of(t, what) : Errors.of(e, what);
             if (Errors.isUnavailable(error)) {
-                if (session.tracker().state().isUsable()) {
-                    session.schedule(() -> serial.execute(this::recover), RETRY_MS, TimeUnit.MILLISECONDS);
-                }
-                return; // else again on RECONNECTED
+                // again after a pause (while disconnected, Curator holds the listing for up to its connection
+                // timeout first), or on RECONNECTED if sooner: an attempt that ended no longer hears of that
+                session.schedule(() -> serial.execute(this::recover), RETRY_MS, TimeUnit.MILLISECONDS);
+                return;
             }
             unknownCreate = null;
             failNow(error); // a node made stays until the session ends
@@ -672,11 +673,12 @@ final class LockAttempt {
         }
         List<Member> blockers = blockers(members, own);
         if (blockers.isEmpty()) {
-            acquired(listing.stat());
+            acquired(listing.stat().getPzxid());
         } else if (request.maxWait().isZero()) {
             giveUp();
         } else {
-            watch(blockers);
+            // an exclusive lock's waiter right behind the holder holds the lock as soon as the holder's node is gone
+            watch(blockers, request.kind() == LockKind.EXCLUSIVE && own == 1);
         }
     }
 
@@ -696,24 +698,50 @@ final class LockAttempt {
         };
     }
 
-    private void watch(List<Member> blockers) {
+    /**
+     * Watches the blockers; a watch that fires makes the attempt list again. Except for an exclusive lock's waiter
+     * whose one blocker was the first member of its listing (the holder): no member can come before the waiter once
+     * that node is deleted (later nodes get greater sequence numbers), so the deletion's notification grants the lease
+     * without another listing, with the deletion's zxid as its token (the notification carries it from ZooKeeper 3.9;
+     * without it, the attempt lists again).
+     *
+     * @param behindHolder whether the one blocker is the holder of an exclusive lock
+     */
+    private void watch(List<Member> blockers, boolean behindHolder) {
         removeWatches();
         for (Member m : blockers) {
             String path = dir + "/" + m.name();
             AtomicBoolean fired = new AtomicBoolean();
+            AtomicBoolean removed = new AtomicBoolean();
             Watcher w = event -> {
-                if (event.getType() != Watcher.Event.EventType.None) {
-                    fired.set(true);
+                if (event.getType() == Watcher.Event.EventType.None) {
+                    return;
+                }
+                fired.set(true);
+                long zxid = event.getZxid();
+                if (behindHolder && event.getType() == Watcher.Event.EventType.NodeDeleted && zxid > 0) {
+                    serial.execute(() -> holderGone(removed, zxid));
+                } else {
                     serial.execute(this::list);
                 }
             };
-            Watch watch = new Watch(path, w, fired, new AtomicBoolean(), here == null ? null : here.zk);
+            Watch watch = new Watch(path, w, fired, removed, here == null ? null : here.zk);
             watches.add(watch);
             if (here != null) {
                 here.watch(watch);
             } else {
                 watchInBackground(watch);
             }
+        }
+    }
+
+    /**
+     * The holder's node, right before this exclusive attempt's, was deleted at {@code zxid}: held, if the watch is
+     * still this attempt's current one (a listing since may have replaced it).
+     */
+    private void holderGone(AtomicBoolean removed, long zxid) {
+        if (phase == Phase.WAITING && !removed.get()) {
+            acquired(zxid);
         }
     }
 
@@ -737,20 +765,23 @@ final class LockAttempt {
     }
 
     /**
-     * Grants the lease. Its fencing token: for a lock or a semaphore permit, the own node's czxid (LCK-4: a later
-     * node has a greater one; exclusive holders and writers hold in node order). For an exclusive lock, the pzxid of
-     * the listing that granted it, the zxid of the last change to the lock's members before that listing: the node
-     * of every earlier holder was deleted before it, so it exceeds every earlier holder's token, and an acquisition
-     * that began after another completed made its node after that one's listing, so it exceeds that token too (the
-     * same order as the czxid's, and no two holders share one). The grant then needs no answer but the listing's,
-     * so the create can be made without one ({@link #createHere}).
+     * Grants the lease. Its fencing token: for a lock's read or write side or a semaphore permit, the own node's czxid
+     * (LCK-4: a later node has a greater one; writers hold in node order). For an exclusive lock, the zxid of the
+     * change that ended the wait: the pzxid of the listing that granted it (the last change to the lock's members
+     * before that listing), or the zxid of the holder's deletion that granted it ({@link #watch}). Either is at least
+     * the zxid of the previous holder's deletion, which came after that holder's own grant, so each holder's token
+     * exceeds every earlier holder's; and an acquisition that began after another completed made its node after
+     * that one was granted, so its token is greater too. No two holders share one. The grant then needs no answer
+     * but the listing's, so the create can be made without one ({@link #createHere}).
+     *
+     * @param exclusiveToken the token if the lock is exclusive
      */
-    private void acquired(Stat listed) {
+    private void acquired(long exclusiveToken) {
         phase = Phase.HELD;
         cancelTimer();
         removeWatches();
         finished.accept(this);
-        long token = request.kind() == LockKind.EXCLUSIVE ? listed.getPzxid() : czxid;
+        long token = request.kind() == LockKind.EXCLUSIVE ? exclusiveToken : czxid;
         // The lease's watch on its own node is set a while after the grant (ZkLease.WATCH_AFTER), so a lease held
         // for less never pays for it
         ZkLease lease = new ZkLease(session, describe(request), ownPath, token, owner, onLost);
