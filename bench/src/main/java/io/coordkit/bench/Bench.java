@@ -84,7 +84,8 @@ public final class Bench {
 
     private static Map<String, String> environment(Settings s) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("mode", s.name() + " (warm-up " + s.warmup() + " ops per side, " + s.rounds() + " rounds of "
+        env.put("mode", s.name() + " (warm-up " + s.warmup() + " ops or " + s.warmupTime().toSeconds()
+                + " s per side, whichever ends first, " + s.rounds() + " rounds of "
                 + s.batch() + " ops or " + s.roundTime().toMillis() + " ms per side, whichever ends first; contended: " + s.contendedRounds() + " rounds of " + s.contendedFor().toMillis()
                 + " ms per side; sides alternate in a rotating order)");
         env.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());

@@ -50,7 +50,7 @@ final class Runner {
         }
         int warm = Math.max(1, settings.warmup() * batch / Math.max(1, settings.batch()));
         long roundNanos = settings.roundTime().toNanos();
-        long warmEnd = System.nanoTime() + roundNanos * settings.rounds() * variants.size();
+        long warmEnd = System.nanoTime() + settings.warmupTime().toNanos() * variants.size();
         for (int i = 0; i < warm && System.nanoTime() < warmEnd; i++) {
             for (Variant v : variants) {
                 v.timed().run();
