@@ -914,7 +914,10 @@ final class LockAttempt {
         }
         for (Watch w : toSet) {
             if (!w.removed().get()) {
-                watchInBackground(w);
+                // now set through Curator: removed through Curator too (removeWatches)
+                Watch viaCurator = new Watch(w.path(), w.watcher(), w.fired(), w.removed(), null);
+                watches.replaceAll(x -> x == w ? viaCurator : x);
+                watchInBackground(viaCurator);
             }
         }
         if (list) {
@@ -928,7 +931,8 @@ final class LockAttempt {
      * {@code serial}, wherever their cause arrives) ask for a listing or a watch, the caller's thread makes it, and
      * hands the answer back to a step. It stops when the attempt has its result, or when the call's deadline
      * interrupts it; what it was still asked to do then goes through Curator ({@link #hereEnded}). A watch event
-     * still arrives on ZooKeeper's event thread, which only asks for the listing.
+     * still arrives on ZooKeeper's event thread, which only asks for the listing (or grants the lease, see
+     * {@link #watch}).
      */
     private final class Here {
         final ZooKeeper zk;
