@@ -356,28 +356,35 @@ final class LockAttempt {
             recover();
             return;
         }
+        settle(own, listing);
+    }
+
+    /**
+     * Acts on what a listing taken after the attempt's create showed of it: the node it made, adopted as the own
+     * node (its owner is the session that issued the create) and decided on, or deleted if the attempt ended while
+     * the create was in flight; if it made none (no directory yet, or refused), the node is created through
+     * Curator, which makes the directory or says why.
+     *
+     * @param own     the create's node in the listing, or null
+     * @param listing the listing
+     */
+    private void settle(String own, Listing listing) {
         if (phase == Phase.DONE) {
-            if (own != null) { // timed out, cancelled or failed while the create was in flight
+            if (own != null) {
                 ownPath = dir + "/" + own;
                 deleteOwnNode();
             }
             return;
         }
         if (own == null) {
-            // not made (no directory yet, or refused): Curator's create makes the directory, or says why
             createInBackground();
             return;
         }
-        adopt(own);
+        ownName = own;
+        ownPath = dir + "/" + own;
+        owner = issuedIn;
         phase = Phase.WAITING;
         decide(listing);
-    }
-
-    /** Takes a node this attempt made as its own (its owner is the session that issued the create). */
-    private void adopt(String name) {
-        ownName = name;
-        ownPath = dir + "/" + name;
-        owner = issuedIn;
     }
 
     /** @return the member made with the given protected prefix, or null */
@@ -432,27 +439,14 @@ final class LockAttempt {
             return;
         }
         unknownCreate = null;
-        String own = code == Code.OK ? find(e.getChildren(), prefix) : null;
-        if (phase == Phase.DONE) {
-            if (own != null) {
-                ownPath = dir + "/" + own;
-                deleteOwnNode();
-            }
-            return;
-        }
-        if (session.tracker().isFormerSession(issuedIn)) {
+        if (phase != Phase.DONE && session.tracker().isFormerSession(issuedIn)) {
             // an ephemeral node of a lost session is gone with it (the loss fails the attempt, if not done yet)
             failNow(new SessionLostException(what + " failed: the session 0x" + Long.toHexString(issuedIn)
                     + " was lost before its node was known"));
             return;
         }
-        if (own == null) {
-            createInBackground();
-            return;
-        }
-        adopt(own);
-        phase = Phase.WAITING;
-        decide(new Listing(e.getChildren(), e.getStat()));
+        settle(code == Code.OK ? find(e.getChildren(), prefix) : null,
+                code == Code.OK ? new Listing(e.getChildren(), e.getStat()) : null);
     }
 
     private void created(CuratorEvent e, Throwable t, long issuer) {

@@ -16,6 +16,7 @@ import io.coordkit.spi.SessionEvents;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.imps.DefaultACLProvider;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
@@ -114,7 +115,7 @@ final class ZkSession implements BackendSession {
             builder.authorization("digest", (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
             this.acls = new CreatorAcls();
         } else {
-            this.acls = new OpenAcls();
+            this.acls = new DefaultACLProvider(); // every node open, as Curator does by default
         }
         builder.aclProvider(acls);
         this.curator = builder.build();
@@ -399,19 +400,6 @@ final class ZkSession implements BackendSession {
 
     private static int millis(Duration d) {
         return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
-    }
-
-    /** Without credentials: every node is open, as with Curator's default. */
-    private static final class OpenAcls implements ACLProvider {
-        @Override
-        public List<ACL> getDefaultAcl() {
-            return ZooDefs.Ids.OPEN_ACL_UNSAFE;
-        }
-
-        @Override
-        public List<ACL> getAclForPath(String path) {
-            return ZooDefs.Ids.OPEN_ACL_UNSAFE;
-        }
     }
 
     /**
