@@ -29,6 +29,7 @@ final class EtcdLease implements BackendLease {
 
     private final EtcdSession session;
     private final EtcdLocks owner;
+    private final MemberKeys.Slot slot;
     private final ByteSequence key;
     private final String name;
     private final long createRevision;
@@ -43,11 +44,12 @@ final class EtcdLease implements BackendLease {
     private volatile ScheduledFuture<?> watchStart;
     private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
-    EtcdLease(EtcdSession session, EtcdLocks owner, ByteSequence key, String name, long createRevision,
+    EtcdLease(EtcdSession session, EtcdLocks owner, MemberKeys.Slot slot, String name, long createRevision,
               Runnable onLost) {
         this.session = session;
         this.owner = owner;
-        this.key = key;
+        this.slot = slot;
+        this.key = slot.key();
         this.name = name;
         this.createRevision = createRevision;
         this.onLost = onLost;
@@ -63,7 +65,8 @@ final class EtcdLease implements BackendLease {
         released = true;
         stopWatching();
         owner.released(this);
-        return deleteIfOurs(session, key, createRevision, "release", name);
+        return deleteIfCreated(session, key, createRevision, "release", name).whenComplete((deleted, t) ->
+                slot.settle(t == null && deleted)).thenApply(deleted -> null);
     }
 
     /**
@@ -72,9 +75,19 @@ final class EtcdLease implements BackendLease {
      */
     static CompletableFuture<Void> deleteIfOurs(EtcdSession session, ByteSequence key, long createRevision,
                                                 String operation, String name) {
+        return deleteIfCreated(session, key, createRevision, operation, name).thenApply(deleted -> null);
+    }
+
+    /**
+     * Deletes a member key only if it is still the one made (same create revision).
+     *
+     * @return whether this call deleted it (false: it was gone already, or is another key of that name)
+     */
+    static CompletableFuture<Boolean> deleteIfCreated(EtcdSession session, ByteSequence key, long createRevision,
+                                                      String operation, String name) {
         return session.call(operation, name, () -> session.client().getKVClient().txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
-                .Then(Op.delete(key, DeleteOption.DEFAULT)).commit()).thenApply(r -> null);
+                .Then(Op.delete(key, DeleteOption.DEFAULT)).commit()).thenApply(r -> r.isSucceeded());
     }
 
     void watch() {
@@ -149,6 +162,7 @@ final class EtcdLease implements BackendLease {
 
     private void lost() {
         if (!released && lostTold.compareAndSet(false, true)) {
+            slot.retire(); // gone, or replaced by hand: not reused on this lease
             stopWatching();
             owner.released(this);
             onLost.run();

@@ -15,6 +15,7 @@ final class EtcdLocks implements LockBackend {
     private final EtcdSession session;
     private final Set<LockAttempt> attempts = ConcurrentHashMap.newKeySet();
     private final Set<EtcdLease> leases = ConcurrentHashMap.newKeySet();
+    private final MemberKeys keys = new MemberKeys();
 
     EtcdLocks(EtcdSession session) {
         this.session = session;
@@ -25,6 +26,11 @@ final class EtcdLocks implements LockBackend {
         LockAttempt attempt = new LockAttempt(session, request, onLost, this);
         attempts.add(attempt);
         return attempt.start();
+    }
+
+    /** @return the waiter keys of this session's attempts */
+    MemberKeys keys() {
+        return keys;
     }
 
     void ended(LockAttempt attempt) {

@@ -17,9 +17,9 @@ import java.util.TreeMap;
  *
  * <pre>
  * coordkit/&lt;ns&gt;~/config/&lt;key&gt;                          value as given; version = mod revision
- * coordkit/&lt;ns&gt;~/locks/&lt;name&gt;~/&lt;uuid&gt;                  lock waiters and holders, on the session lease
- * coordkit/&lt;ns&gt;~/rwlocks/&lt;name&gt;~/r-&lt;uuid&gt;, w-&lt;uuid&gt;   read-write lock
- * coordkit/&lt;ns&gt;~/semaphores/&lt;name&gt;~/&lt;uuid&gt;             value = permits
+ * coordkit/&lt;ns&gt;~/locks/&lt;name&gt;~/&lt;lease&gt;-&lt;slot&gt;         lock waiters and holders, on the session lease
+ * coordkit/&lt;ns&gt;~/rwlocks/&lt;name&gt;~/r-&lt;lease&gt;-&lt;slot&gt;, w-...  read-write lock
+ * coordkit/&lt;ns&gt;~/semaphores/&lt;name&gt;~/&lt;lease&gt;-&lt;slot&gt;    value = permits (keys: {@link MemberKeys})
  * coordkit/&lt;ns&gt;~/registry/&lt;service&gt;~/&lt;id&gt;              instance (address + metadata)
  * coordkit/&lt;ns&gt;~/elections/&lt;name&gt;~/&lt;id&gt;                candidate (metadata)
  * </pre>

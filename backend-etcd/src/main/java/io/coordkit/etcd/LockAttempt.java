@@ -22,11 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -34,8 +33,9 @@ import java.util.concurrent.ScheduledFuture;
  * One acquisition of a lock, a read or write lease, or a semaphore permit.
  *
  * <ol>
- *   <li>One transaction puts the waiter's key (a new UUID under the lock's directory, on the session lease) and
- *   reads the directory sorted by create revision: the queue as of the waiter's own write.</li>
+ *   <li>One transaction puts the waiter's key (under the lock's directory, on the session lease; the same key from
+ *   one acquisition to the next, see {@link MemberKeys}) and reads the directory sorted by create revision: the queue
+ *   as of the waiter's own write.</li>
  *   <li>Exclusive lock and write side: held if no key is earlier; read side: held if no earlier key is a writer;
  *   semaphore of n: held if fewer than n keys are earlier (and their permits agree).</li>
  *   <li>Otherwise the waiter watches, from the current revision, only what can unblock it: the immediate
@@ -62,11 +62,12 @@ final class LockAttempt {
     private final CompletableFuture<Optional<BackendLease>> result = new CompletableFuture<>();
     private final SerialExecutor serial;
     private final String directory;
-    private final String member;
-    private final ByteSequence key;
     private final SessionStates.Listener sessionListener = this::sessionChanged;
 
     // serial executor only
+    /** The waiter's key, taken when the attempt begins; settled when its key is known gone (or never will be). */
+    private MemberKeys.Slot slot;
+    private ByteSequence key;
     private boolean done;
     private boolean putSent;
     private long createRevision;
@@ -83,13 +84,14 @@ final class LockAttempt {
         this.owner = owner;
         this.serial = new SerialExecutor(session.executor(), "lock " + request.name());
         this.directory = session.keys().directory(area(request.kind()), request.name());
-        String id = UUID.randomUUID().toString();
-        this.member = switch (request.kind()) {
-            case READ -> "r-" + id;
-            case WRITE -> "w-" + id;
-            default -> id;
+    }
+
+    private static String kindPrefix(LockKind kind) {
+        return switch (kind) {
+            case READ -> "r-";
+            case WRITE -> "w-";
+            default -> "";
         };
-        this.key = Keys.bytes(directory + member);
     }
 
     private static String area(LockKind kind) {
@@ -120,6 +122,8 @@ final class LockAttempt {
             fail(e);
             return;
         }
+        slot = owner.keys().take(directory, kindPrefix(request.kind()), leaseId);
+        key = slot.key();
         session.states().addListener(sessionListener);
         if (!request.maxWait().isZero()) {
             timeout = session.schedule(() -> serial.execute(this::timedOut), request.maxWait().toMillis());
@@ -133,6 +137,7 @@ final class LockAttempt {
                         .commit())
                 .whenComplete((r, t) -> serial.execute(() -> {
                     if (t != null) {
+                        slot.retire(); // the put may still land
                         fail(t);
                         return;
                     }
@@ -175,23 +180,23 @@ final class LockAttempt {
                 return;
             }
         }
-        ByteSequence blocker = null;
-        Set<ByteSequence> earlier = null;
+        KeyValue blocker = null;
+        Map<ByteSequence, Long> earlier = null;
         switch (request.kind()) {
-            case EXCLUSIVE, WRITE -> blocker = me == 0 ? null : queue.get(me - 1).getKey();
+            case EXCLUSIVE, WRITE -> blocker = me == 0 ? null : queue.get(me - 1);
             case READ -> {
                 for (int i = me - 1; i >= 0; i--) {
                     if (Keys.memberName(queue.get(i).getKey(), directory).startsWith("w-")) {
-                        blocker = queue.get(i).getKey();
+                        blocker = queue.get(i);
                         break;
                     }
                 }
             }
             case SEMAPHORE -> {
                 if (me >= request.permits()) {
-                    earlier = new HashSet<>();
+                    earlier = new HashMap<>();
                     for (int i = 0; i < me; i++) {
-                        earlier.add(queue.get(i).getKey());
+                        earlier.put(queue.get(i).getKey(), queue.get(i).getCreateRevision());
                     }
                 }
             }
@@ -213,13 +218,15 @@ final class LockAttempt {
      * after the watch started is delivered by the watch, one before it shows in that read. A watch asked to start
      * at an older revision (the read's, when other writes came since) would be an "unsynced" watcher, which etcd
      * catches up only every 100 ms: that made every hand-off under contention take ~100 ms (docs/benchmarks.md).
+     * Keys are reused ({@link MemberKeys}), so what blocks is a key with its create revision: the same key made
+     * again (behind this waiter) is not the blocker.
      */
-    private void watch(ByteSequence blocker, Set<ByteSequence> earlier) {
+    private void watch(KeyValue blocker, Map<ByteSequence, Long> earlier) {
         closeWatcher();
         int gen = ++generation;
         WatchOption.Builder option = WatchOption.builder().withNoPut(true).withCreateNotify(true)
                 .withRequireLeader(true);
-        ByteSequence watched = blocker;
+        ByteSequence watched = blocker == null ? null : blocker.getKey();
         if (blocker == null) {
             option = option.isPrefix(true);
             watched = Keys.bytes(directory);
@@ -234,7 +241,7 @@ final class LockAttempt {
                     }
                     for (WatchEvent e : response.getEvents()) {
                         if (e.getEventType() == WatchEvent.EventType.DELETE
-                                && (earlier == null || earlier.contains(e.getKeyValue().getKey()))) {
+                                && (earlier == null || earlier.containsKey(e.getKeyValue().getKey()))) {
                             serial.execute(() -> recheck(gen));
                             return;
                         }
@@ -263,7 +270,7 @@ final class LockAttempt {
      * The watch is live: reads the queue once more and rechecks if what blocked the attempt went before the watch
      * started (or the own key went); otherwise the watch will tell.
      */
-    private void confirm(int gen, ByteSequence blocker, Set<ByteSequence> earlier) {
+    private void confirm(int gen, KeyValue blocker, Map<ByteSequence, Long> earlier) {
         if (done || gen != generation) {
             return;
         }
@@ -282,9 +289,11 @@ final class LockAttempt {
                     int earlierThere = 0;
                     for (KeyValue kv : r.getKvs()) {
                         ByteSequence k = kv.getKey();
-                        own |= k.equals(key) && kv.getCreateRevision() == createRevision;
-                        blockerThere |= k.equals(blocker);
-                        if (earlier != null && earlier.contains(k)) {
+                        long created = kv.getCreateRevision();
+                        own |= k.equals(key) && created == createRevision;
+                        blockerThere |= blocker != null && k.equals(blocker.getKey())
+                                && created == blocker.getCreateRevision();
+                        if (earlier != null && Long.valueOf(created).equals(earlier.get(k))) {
                             earlierThere++;
                         }
                     }
@@ -329,7 +338,7 @@ final class LockAttempt {
     private void grant() {
         done = true;
         stop();
-        EtcdLease lease = new EtcdLease(session, owner, key, request.name(), createRevision, onLost);
+        EtcdLease lease = new EtcdLease(session, owner, slot, request.name(), createRevision, onLost);
         if (result.complete(Optional.of(lease))) {
             lease.watch();
         } else {
@@ -341,8 +350,11 @@ final class LockAttempt {
     private void finishEmpty() {
         done = true;
         stop();
-        EtcdLease.deleteIfOurs(session, key, createRevision, "acquire", request.name())
-                .whenComplete((r, t) -> result.complete(Optional.empty()));
+        EtcdLease.deleteIfCreated(session, key, createRevision, "acquire", request.name())
+                .whenComplete((deleted, t) -> {
+                    slot.settle(t == null && deleted);
+                    result.complete(Optional.empty());
+                });
     }
 
     private void timedOut() {
@@ -406,21 +418,32 @@ final class LockAttempt {
         });
     }
 
-    /** Deletes the waiter's key if it may exist (a put in flight is handled when it lands), then runs next. */
+    /**
+     * Deletes the waiter's key if it may exist (a put in flight is handled when it lands), then runs next. The
+     * key's slot is settled by whichever step learns the key's fate: here after a compare-and-delete, in the put's
+     * completion otherwise.
+     */
     private void cleanupThen(Runnable next) {
         if (!putSent || createRevision == 0) {
             // never sent, or in flight: the put's completion sees done and cleans up
             if (putSent && createRevision == 0) {
-                // the put failed or is still in flight: delete by key (harmless when absent)
+                // the put failed or is still in flight: delete by key (harmless when absent). The slot is not
+                // settled here: only the put's completion knows whether the key can still appear.
                 session.call("acquire", request.name(), () -> session.client().getKVClient().delete(key))
                         .whenComplete((r, t) -> next.run());
                 return;
             }
+            if (slot != null) {
+                slot.free();
+            }
             next.run();
             return;
         }
-        EtcdLease.deleteIfOurs(session, key, createRevision, "acquire", request.name())
-                .whenComplete((r, t) -> next.run());
+        EtcdLease.deleteIfCreated(session, key, createRevision, "acquire", request.name())
+                .whenComplete((deleted, t) -> {
+                    slot.settle(t == null && deleted);
+                    next.run();
+                });
     }
 
     private void closeWatcher() {

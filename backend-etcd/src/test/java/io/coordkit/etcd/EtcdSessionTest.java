@@ -25,8 +25,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What is particular to etcd, on one real member: how a session TTL is rounded, that nothing runs after close,
- * that a watch whose resume revision was compacted delivers a RESYNC instead of going quiet, and that a lease whose
- * key is deleted by hand turns LOST although its watch starts only a second after the grant.
+ * that a watch whose resume revision was compacted delivers a RESYNC instead of going quiet, that a lease whose
+ * key is deleted by hand turns LOST although its watch starts only a second after the grant, and that a session puts
+ * the same lock key again from one acquisition to the next.
  */
 class EtcdSessionTest {
 
@@ -143,9 +144,59 @@ class EtcdSessionTest {
             // the watch starts at the key's creation revision: etcd replays the delete
             await().atMost(Duration.ofSeconds(10)).until(() -> !lease.isValid());
             assertThat(lease.state()).isEqualTo(io.coordkit.lock.LeaseState.LOST);
+            assertThat(members(admin, "coordkit/byhand~/locks/l~/")).as("nothing left in the lock's directory")
+                    .isEmpty();
             lease.close();
-            // a lease released within the second never watches: the lock is simply free again
-            c.locks().lock("l").acquire(Duration.ofSeconds(5)).close();
+            // a lease released within the second never watches: the lock is simply free again; the key that was
+            // deleted by hand is not put again by this session (its fate was not this session's doing)
+            try (io.coordkit.lock.LockLease again = c.locks().lock("l").acquire(Duration.ofSeconds(5))) {
+                assertThat(members(admin, "coordkit/byhand~/locks/l~/")).singleElement()
+                        .satisfies(m -> assertThat(m).endsWith("-1"));
+            }
         }
+    }
+
+    @Test
+    void aSessionPutsTheSameKeyForEachAcquisitionAndTheTokenStillGrows() throws Exception {
+        Coordinator c = open(etcd.connectString(), "reuse", "10s");
+        String dir = "coordkit/reuse~/locks/l~/";
+        try (Client admin = Client.builder().endpoints("http://" + etcd.connectString()).build()) {
+            List<String> seen = new ArrayList<>();
+            long last = 0;
+            for (int i = 0; i < 5; i++) {
+                try (io.coordkit.lock.LockLease lease = c.locks().lock("l").acquire(Duration.ofSeconds(5))) {
+                    List<String> now = members(admin, dir);
+                    assertThat(now).hasSize(1);
+                    seen.add(now.get(0));
+                    assertThat(lease.fencingToken()).isGreaterThan(last);
+                    last = lease.fencingToken();
+                }
+            }
+            assertThat(seen).as("one key, made anew each time").containsOnly(seen.get(0));
+            // a second attempt of the same session while the first holds: another key; the first one's again after
+            try (io.coordkit.lock.LockLease first = c.locks().lock("l").acquire(Duration.ofSeconds(5))) {
+                java.util.concurrent.CompletableFuture<io.coordkit.lock.LockLease> second =
+                        c.locks().lock("l").acquireAsync(Duration.ofSeconds(10));
+                await().atMost(Duration.ofSeconds(5)).until(() -> members(admin, dir).size() == 2);
+                assertThat(members(admin, dir)).containsExactly(seen.get(0), seen.get(0).replaceAll("-0$", "-1"));
+                first.close();
+                second.get(10, TimeUnit.SECONDS).close();
+            }
+            try (io.coordkit.lock.LockLease lease = c.locks().lock("l").acquire(Duration.ofSeconds(5))) {
+                assertThat(members(admin, dir)).containsExactly(seen.get(0));
+            }
+        }
+    }
+
+    /** @return the member names in a directory, in create order */
+    private static List<String> members(Client admin, String dir) throws Exception {
+        io.etcd.jetcd.ByteSequence prefix = io.etcd.jetcd.ByteSequence.from(dir, java.nio.charset.StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        for (io.etcd.jetcd.KeyValue kv : admin.getKVClient().get(prefix, io.etcd.jetcd.options.GetOption.builder()
+                .isPrefix(true).withSortField(io.etcd.jetcd.options.GetOption.SortTarget.CREATE).build())
+                .get(10, TimeUnit.SECONDS).getKvs()) {
+            out.add(kv.getKey().toString(java.nio.charset.StandardCharsets.UTF_8).substring(dir.length()));
+        }
+        return out;
     }
 }
