@@ -114,7 +114,8 @@ final class Notifier implements AutoCloseable {
                 public void message(String channel, byte[] message) {
                     Set<Rechecker> s = subscribers.get(channel);
                     if (s != null) {
-                        s.forEach(Rechecker::trigger);
+                        String m = new String(message, java.nio.charset.StandardCharsets.UTF_8);
+                        s.forEach(r -> r.message(m));
                     }
                 }
             });

@@ -2,6 +2,7 @@ package io.coordkit.redis;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -12,13 +13,29 @@ final class Rechecker {
 
     private final Executor executor;
     private final Supplier<CompletableFuture<?>> check;
+    private final Predicate<String> wants;
     private boolean running;
     private boolean again;
     private volatile boolean stopped;
 
     Rechecker(Executor executor, Supplier<CompletableFuture<?>> check) {
+        this(executor, check, message -> true);
+    }
+
+    /**
+     * @param wants which pub/sub messages trigger the check (the timer and reconnects always do)
+     */
+    Rechecker(Executor executor, Supplier<CompletableFuture<?>> check, Predicate<String> wants) {
         this.executor = executor;
         this.check = check;
+        this.wants = wants;
+    }
+
+    /** A message on the subscribed channel: triggers the check if it concerns this subscriber. */
+    void message(String message) {
+        if (wants.test(message)) {
+            trigger();
+        }
     }
 
     void trigger() {

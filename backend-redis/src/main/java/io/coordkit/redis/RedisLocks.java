@@ -175,7 +175,10 @@ final class RedisLocks implements LockBackend {
         private void waitForTurn() {
             long left = deadline - System.nanoTime();
             timeout = scheduler.schedule(this::giveUp, Math.max(0, left), TimeUnit.NANOSECONDS);
-            subscription = notifier.subscribe(channel, new Rechecker(executor, this::recheck));
+            // a release that can let in only the queue's head names it (Scripts.LOCK_RELEASE): the others skip
+            String mine = "r:" + id;
+            subscription = notifier.subscribe(channel, new Rechecker(executor, this::recheck,
+                    m -> !m.startsWith("r:") || m.equals(mine)));
         }
 
         private CompletableFuture<?> recheck() {

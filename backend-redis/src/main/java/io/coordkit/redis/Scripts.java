@@ -128,12 +128,28 @@ final class Scripts {
 
     /**
      * Releases a lease or withdraws a waiting attempt (owner-checked by the attempt's random id). KEYS: holders,
-     * queue, waiters. ARGV[3] attempt id, [4] channel. Returns {removed}.
+     * queue, waiters. ARGV[3] attempt id, [4] channel. Returns {removed}. Publishes {@code r:<attempt>} when the
+     * queue's head is a live exclusive or write waiter still within its wait, the only attempt a release can let in
+     * then (the others wait behind it): the other waiters need not run a step. Otherwise {@code r}, which every
+     * waiter answers (read and permit waiters that may now be let in, or a dead or late head to purge).
      */
     static final Script LOCK_RELEASE = Script.of("lock release", """
             local r = redis.call('HDEL', KEYS[1], ARGV[3]) + redis.call('ZREM', KEYS[2], ARGV[3])
             redis.call('HDEL', KEYS[3], ARGV[3])
-            if r > 0 then redis.call('PUBLISH', ARGV[4], 'r') end
+            if r > 0 then
+              local msg = 'r'
+              local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+              if head then
+                local v = redis.call('HGET', KEYS[3], head)
+                if v then
+                  local hsid, hmode, huntil = string.match(v, '^([^|]*)|([^|]*)|([^|]*)$')
+                  if (hmode == 'x' or hmode == 'w') and alive(hsid) and tonumber(huntil) >= now_ms() then
+                    msg = 'r:' .. head
+                  end
+                end
+              end
+              redis.call('PUBLISH', ARGV[4], msg)
+            end
             return {r}
             """);
 
