@@ -10,6 +10,10 @@ import io.coordkit.testing.NodeRuntime;
 import io.coordkit.testing.etcd.EtcdCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.support.CloseableClient;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.grpc.stub.StreamObserver;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +62,7 @@ final class EtcdBench implements EngineBench {
                 for (int n : s.watchers()) {
                     rows.add(watch(runner, s, etcd, c, client, n));
                 }
+                rows.add(takeover(runner, s, etcd, c, client));
                 for (int n : s.contenders()) {
                     rows.add(contended(runner, etcd, endpoint, n));
                 }
@@ -180,6 +186,72 @@ final class EtcdBench implements EngineBench {
                 a.close();
             }
         }
+    }
+
+    /**
+     * The leader's process is killed; a standby in this JVM takes over once etcd has expired the dead leader's
+     * lease. Both leaders use the same lease TTL.
+     */
+    private static Row takeover(Runner runner, Settings s, EtcdCluster etcd, Coordinator c, Client client)
+            throws Exception {
+        String what = "leader takeover, the leader's process killed";
+        Duration ttl = Takeover.TTL;
+        ByteSequence election = bytes("native/elections/takeover");
+        ByteSequence candidates = bytes("native/elections/takeover/");
+        Takeover.StandbyFactory electionStandby = () -> new Takeover.Standby() {
+            private final CompletableFuture<Long> elected = new CompletableFuture<>();
+            private long lease;
+            private CloseableClient keepAlive;
+
+            @Override
+            public void join() throws Exception {
+                lease = client.getLeaseClient().grant(ttl.toSeconds()).get(TIMEOUT_S, TimeUnit.SECONDS).getID();
+                keepAlive = client.getLeaseClient().keepAlive(lease, new StreamObserver<>() {
+                    @Override
+                    public void onNext(LeaseKeepAliveResponse value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+                client.getElectionClient().campaign(election, lease, bytes("standby"))
+                        .thenRun(() -> elected.complete(System.nanoTime()));
+                Takeover.awaitTrue("the standby's campaign key", () -> client.getKVClient().get(candidates,
+                        GetOption.builder().isPrefix(true).withCountOnly(true).build())
+                        .get(TIMEOUT_S, TimeUnit.SECONDS).getCount() == 2);
+            }
+
+            @Override
+            public CompletableFuture<Long> elected() {
+                return elected;
+            }
+
+            @Override
+            public void close() throws Exception {
+                if (keepAlive != null) {
+                    keepAlive.close();
+                }
+                if (lease != 0) {
+                    client.getLeaseClient().revoke(lease).get(TIMEOUT_S, TimeUnit.SECONDS); // deletes its key
+                }
+            }
+        };
+        return new Row.Builder("etcd", what)
+                .sides(runner.episodes(what, List.of(
+                        new Variant(Role.COORDKIT, "coordkit election: leader in its own JVM (lease TTL "
+                                + ttl.toSeconds() + " s) killed, standby told it leads",
+                                new Takeover("coordkit", etcd.uri(NS), "takeover", ttl,
+                                        Takeover.coordkit(c, "takeover"))),
+                        new Variant(Role.NATIVE, "jetcd Election campaign: the same", new Takeover("jetcd",
+                                "http://" + etcd.connectString(), "takeover", ttl, electionStandby))),
+                        s.takeovers()))
+                .note(Takeover.NOTE + "; etcd checks for expired leases every 500 ms")
+                .build();
     }
 
     private static Row contended(Runner runner, EtcdCluster etcd, String endpoint, int n) throws Exception {

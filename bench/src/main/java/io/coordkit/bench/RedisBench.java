@@ -54,6 +54,14 @@ final class RedisBench implements EngineBench {
                 rows.add(configGet(runner, s, c, cmd));
                 rows.add(configPut(runner, s, c, cmd));
                 rows.add(register(runner, s, c, cmd));
+                rows.add(new Row.Builder("redis", "leader takeover, the leader's process killed")
+                        .sides(runner.episodes("leader takeover, the leader's process killed", List.of(
+                                new Variant(Role.COORDKIT, "coordkit election: leader in its own JVM (session TTL "
+                                        + Takeover.TTL.toSeconds() + " s) killed, standby told it leads",
+                                        new Takeover("coordkit", "redis://" + hostPort + "/" + NS, "takeover",
+                                                Takeover.TTL, Takeover.coordkit(c, "takeover")))), s.takeovers()))
+                        .note(Takeover.NOTE + "; Redisson has no election recipe to compare with")
+                        .build());
                 for (int n : s.contenders()) {
                     rows.add(contended(runner, hostPort, n));
                 }

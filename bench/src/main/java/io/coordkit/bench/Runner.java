@@ -80,6 +80,38 @@ final class Runner {
         return out;
     }
 
+    /**
+     * Measures long operations (seconds each, such as a leader takeover) a few times per side, the sides
+     * alternating in a rotating order, without a warm-up: what they wait for (a TTL) dwarfs the JIT.
+     *
+     * @param count operations per side
+     * @return the stats per side
+     */
+    Map<Role, Stats> episodes(String what, List<Variant> variants, int count) throws Exception {
+        Map<Role, Histogram> hist = new EnumMap<>(Role.class);
+        Map<Role, long[]> total = new EnumMap<>(Role.class);
+        for (Variant v : variants) {
+            hist.put(v.role(), newHistogram());
+            total.put(v.role(), new long[1]);
+        }
+        for (int i = 0; i < count; i++) {
+            for (int k = 0; k < variants.size(); k++) {
+                Variant v = variants.get((i + k) % variants.size());
+                long ns = v.timed().run();
+                hist.get(v.role()).recordValue(Math.max(1, ns));
+                total.get(v.role())[0] += ns;
+            }
+        }
+        Map<Role, Stats> out = new EnumMap<>(Role.class);
+        for (Variant v : variants) {
+            Histogram h = hist.get(v.role());
+            double perSecond = h.getTotalCount() * 1e9 / Math.max(1, total.get(v.role())[0]);
+            out.put(v.role(), Stats.of(v.role(), v.label(), h, perSecond, -1));
+        }
+        progress.say(what + ": " + describe(out));
+        return out;
+    }
+
     /** One side of a contended row: a lock cycle per contender, each with its own session. */
     record Contended(Role role, String label, IntFunction<Variant.Op> cycleOf) {
     }
@@ -101,7 +133,13 @@ final class Runner {
             nanos.put(c.role(), new long[1]);
             notes.put(c.role(), new long[1]);
         }
+        // a third of a round, and 50 ms per contender: 64 contenders are 64 sessions and threads whose waiting and
+        // hand-off paths must be compiled (in a fresh JVM coordkit's 64-contender throughput doubled over its first
+        // 6 s)
         Duration warm = settings.contendedFor().dividedBy(3);
+        if (warm.compareTo(Duration.ofMillis(50L * contenders)) < 0) {
+            warm = Duration.ofMillis(50L * contenders);
+        }
         for (Contended c : sides) {
             runContended(c, contenders, warm, newHistogram());
         }
@@ -186,8 +224,8 @@ final class Runner {
             if (sb.length() > 0) {
                 sb.append(" | ");
             }
-            sb.append(String.format("%s p50 %.0f us, %.0f/s", s.role().name().toLowerCase(), s.p50Micros(),
-                    s.perSecond()));
+            sb.append(String.format(s.perSecond() < 10 ? "%s p50 %.0f us, %.2f/s" : "%s p50 %.0f us, %.0f/s",
+                    s.role().name().toLowerCase(), s.p50Micros(), s.perSecond()));
         }
         return sb.toString();
     }

@@ -12,7 +12,8 @@ import java.util.List;
  *                        side's path before anything is recorded (coordkit's path is longer than a raw client's: a
  *                        ZooKeeper lock cycle's client CPU settles after about 15000 cycles, the raw pair's after
  *                        about 5000; with 2000 operations coordkit's was still being compiled during the measured
- *                        rounds of the full run)
+ *                        rounds of the full run). 8 s covers 15000 ZooKeeper lock cycles; etcd's slower operations
+ *                        stop at the time bound.
  * @param rounds          rounds per operation; each round runs every variant once, in a rotating order
  * @param batch           operations per variant per round, at most (see roundTime)
  * @param roundTime       how long a variant may run per round: a round ends after {@code batch} operations or this
@@ -23,7 +24,7 @@ import java.util.List;
  * @param contendedFor    how long each variant runs per round under contention
  * @param watchers        the watcher counts of the put-to-watcher rows
  * @param watchBatch      puts per variant per round in the put-to-watcher rows
- * @param takeovers       leader takeovers per variant
+ * @param takeovers       leader takeovers per side (each waits for a killed leader's session TTL, 2 s)
  */
 record Settings(String name, int warmup, Duration warmupTime, int rounds, int batch, Duration roundTime, List<Integer> contenders,
                 int contendedRounds,
@@ -35,8 +36,8 @@ record Settings(String name, int warmup, Duration warmupTime, int rounds, int ba
     }
 
     static Settings full() {
-        return new Settings("full", 15_000, Duration.ofSeconds(10), 40, 500, Duration.ofMillis(500), List.of(1, 4, 16, 64), 3, Duration.ofSeconds(3),
-                List.of(1, 100, 1000), 100, 5);
+        return new Settings("full", 15_000, Duration.ofSeconds(8), 32, 500, Duration.ofMillis(500), List.of(1, 4, 16, 64), 3, Duration.ofSeconds(3),
+                List.of(1, 100, 1000), 100, 4);
     }
 
     /** @return a very small run for the harness's own test: every row, few samples */

@@ -14,6 +14,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,6 +77,7 @@ final class ZooKeeperBench implements EngineBench {
                     rows.add(watch(runner, s, zk, c, curator, n));
                 }
                 rows.add(registrationVisible(runner, s, zk, c, curator));
+                rows.add(takeover(runner, s, zk, c, curator));
                 for (int n : s.contenders()) {
                     rows.add(contended(runner, zk, server, n));
                 }
@@ -352,6 +356,56 @@ final class ZooKeeperBench implements EngineBench {
                         .build();
             }
         }
+    }
+
+    /**
+     * The leader's process is killed; a standby in this JVM takes over once the server has expired the dead
+     * leader's session. Both leaders use the same session timeout.
+     */
+    private static Row takeover(Runner runner, Settings s, ZooKeeperCluster zk, Coordinator c,
+                                CuratorFramework curator) throws Exception {
+        String what = "leader takeover, the leader's process killed";
+        Duration ttl = Takeover.TTL;
+        Takeover.StandbyFactory latchStandby = () -> new Takeover.Standby() {
+            private final LeaderLatch latch = new LeaderLatch(curator, "/native/elections/takeover", "standby");
+            private final CompletableFuture<Long> elected = new CompletableFuture<>();
+
+            @Override
+            public void join() throws Exception {
+                latch.addListener(new LeaderLatchListener() {
+                    @Override
+                    public void isLeader() {
+                        elected.complete(System.nanoTime());
+                    }
+
+                    @Override
+                    public void notLeader() {
+                    }
+                });
+                latch.start();
+                Takeover.awaitTrue("the standby's LeaderLatch node", () -> latch.getParticipants().size() == 2);
+            }
+
+            @Override
+            public CompletableFuture<Long> elected() {
+                return elected;
+            }
+
+            @Override
+            public void close() throws IOException {
+                latch.close();
+            }
+        };
+        return new Row.Builder("zookeeper", what)
+                .sides(runner.episodes(what, List.of(
+                        new Variant(Role.COORDKIT, "coordkit election: leader in its own JVM (session timeout "
+                                + ttl.toMillis() + " ms) killed, standby told it leads",
+                                new Takeover("coordkit", zk.uri(NS), "takeover", ttl,
+                                        Takeover.coordkit(c, "takeover"))),
+                        new Variant(Role.NATIVE, "Curator LeaderLatch: the same", new Takeover("curator",
+                                zk.connectString(), "takeover", ttl, latchStandby))), s.takeovers()))
+                .note(Takeover.NOTE)
+                .build();
     }
 
     private static Row contended(Runner runner, ZooKeeperCluster zk, InetSocketAddress server, int n)

@@ -30,6 +30,7 @@ class ZooKeeperTinyRunTest {
                 "put -> 1 watcher notified",
                 "put -> 3 watchers notified",
                 "registration -> visible to a watcher",
+                "leader takeover, the leader's process killed",
                 "lock, 1 contender (cycles/s)",
                 "lock, 4 contenders (cycles/s)",
                 "config get, 3-node ensemble, via a follower");
@@ -42,9 +43,13 @@ class ZooKeeperTinyRunTest {
             }
         }
         assertThat(rows.get(0).sides()).containsKey(Role.FLOOR);
-        assertThat(rows.get(10).sides()).containsKey(Role.FLOOR);
+        assertThat(rows.get(11).sides()).containsKey(Role.FLOOR);
         // contended rows count the server's watch notifications per cycle
-        assertThat(rows.get(9).sides().get(Role.COORDKIT).notifications()).isGreaterThanOrEqualTo(0);
+        assertThat(rows.get(10).sides().get(Role.COORDKIT).notifications()).isGreaterThanOrEqualTo(0);
+        // a takeover waits for the killed leader's session to expire: its timeout from the last heartbeat, which
+        // came at most a third of it before the kill (a takeover much sooner would mean the kill ended the session)
+        assertThat(rows.get(8).sides().values()).allSatisfy(st -> assertThat(st.p50Micros())
+                .isGreaterThanOrEqualTo(Takeover.TTL.toNanos() / 1000.0 / 2));
         assertThat(progress).hasSize(rows.size() + 1);
         assertThat(Files.readString(out.resolve("bench-tiny.md"))).contains("| zookeeper | config get |");
         assertThat(Files.readString(out.resolve("bench-tiny.json"))).contains("\"operation\": \"config get\"");
