@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>etcd keeps a deleted key in its index until the store is compacted, and a range read visits every key the
  * index holds in the range, deleted or not. A new key per acquisition (a UUID) made each queue read of a lock slower
- * by every acquisition before it: after 20000 cycles an uncontended acquire took about three times a put. So the
- * waiter's key is {@code <directory><kind prefix><session lease, hex>-<slot>}, with the lowest slot no other attempt
- * of this session holds in that directory: a session acquiring one lock over and over puts the same key each time,
- * as etcd's own lock does (its key is the lease ID), and the index keeps one key per session and concurrent attempt.
+ * by every acquisition before it: after 12000 cycles, a put of a fresh key with the directory's read and a delete
+ * took 4.9 ms, against 1.0 ms with one key. So the waiter's key is
+ * {@code <directory><kind prefix><session lease, hex>-<slot>}, with the lowest slot no other attempt of this session
+ * holds in that directory: a session acquiring one lock over and over puts the same key each time, as etcd's own
+ * lock does (its key is the lease ID), and the index keeps one key per session and concurrent attempt.
  * Each put still creates the key anew, so its create revision, the fencing token, still grows.
  *
  * <p>A slot is handed out again only once its key is known to be gone: deleted by a compare-and-delete on its create
