@@ -86,11 +86,14 @@ class LockWakeTest {
                 holder.close();
                 holder = waiting.get(i).get(10, TimeUnit.SECONDS);
                 long steps = scripts(address) - before;
-                assertThat(messages).as("what the release published").first().isEqualTo("r:" + head);
+                // this test's subscriber may hear the release after the waiter was granted (another connection)
+                await().atMost(Duration.ofSeconds(5)).until(() -> messages.contains("r:" + head));
+                assertThat(messages).as("what was published between the release and the grant")
+                        .doesNotContain("r");
                 int left = waiters - i - 1;
                 // the release, the head's step, and now and then a waiter's timer re-check (every second)
                 assertThat(steps).as("scripts run between the release and the grant, " + left + " still waiting")
-                        .isLessThanOrEqualTo(4);
+                        .isBetween(2L, 4L);
                 for (int j = i + 1; j < waiters; j++) {
                     assertThat(waiting.get(j)).as("waiter " + j + " after hand-off " + i).isNotDone();
                 }
@@ -110,7 +113,7 @@ class LockWakeTest {
         long n = 0;
         for (String line : stats.split("\r?\n")) {
             if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-                n += Long.parseLong(line.replaceAll(".*calls=(\\d+).*", "$1"));
+                n += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
             }
         }
         return n;
