@@ -18,6 +18,10 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.watch.WatchEvent;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +41,7 @@ final class EtcdBench implements EngineBench {
 
     private static final String NS = "bench";
     private static final long TIMEOUT_S = 60;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Override
     public String engine() {
@@ -277,9 +282,11 @@ final class EtcdBench implements EngineBench {
                                 ByteSequence key = cl.getLockClient().lock(name, leases.get(i))
                                         .get(1, TimeUnit.MINUTES).getKey();
                                 cl.getLockClient().unlock(key).get(1, TimeUnit.MINUTES);
-                            })), n, null);
+                            })), n, () -> events(endpoint));
             Row.Builder row = new Row.Builder("etcd", what).sides(sides)
-                    .note(n > 1 ? "each release hands the lock to the next waiter: cycles/s is hand-offs/s" : "");
+                    .note((n > 1 ? "each release hands the lock to the next waiter: cycles/s is hand-offs/s; " : "")
+                            + "server events/op: watch events the member sent per lock cycle "
+                            + "(etcd_debugging_mvcc_events_total; jetcd's Lock waits with the server's own watches)");
             if (n == 64) {
                 row.target(Target.atLeast(Role.NATIVE, "≥ 1.00x jetcd Lock"));
             }
@@ -294,6 +301,25 @@ final class EtcdBench implements EngineBench {
             for (Client cl : clients) {
                 cl.close();
             }
+        }
+    }
+
+    /** @return the watch events the member has sent so far (its /metrics) */
+    static long events(String endpoint) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("etcd_debugging_mvcc_events_total ")) {
+                    return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+                }
+            }
+            throw new IllegalStateException("no etcd_debugging_mvcc_events_total in " + endpoint + "/metrics");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("reading " + endpoint + "/metrics failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.coordkit.Coordinators;
 import io.coordkit.lock.DistributedLock;
 import io.coordkit.registry.ServiceInstance;
 import io.coordkit.testing.redis.RedisCluster;
+import io.coordkit.testing.redis.Resp;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -13,6 +14,7 @@ import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,6 +164,24 @@ final class RedisBench implements EngineBench {
                 .build();
     }
 
+    /** @return the scripts the server has run so far */
+    static long scripts(String hostPort) {
+        String[] hp = hostPort.split(":");
+        try {
+            String stats = String.valueOf(Resp.command(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), 10_000,
+                    "INFO", "commandstats"));
+            long n = 0;
+            for (String line : stats.split("\r?\n")) {
+                if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                    n += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+                }
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("INFO commandstats failed", e);
+        }
+    }
+
     private static Row contended(Runner runner, String hostPort, int n) throws Exception {
         String what = "lock, " + n + " contender" + (n == 1 ? "" : "s") + " (cycles/s)";
         List<Coordinator> coordinators = new ArrayList<>();
@@ -184,8 +204,11 @@ final class RedisBench implements EngineBench {
                                     throw new IllegalStateException("not acquired within a minute");
                                 }
                                 l.unlock();
-                            })), n, null);
-            Row.Builder row = new Row.Builder("redis", what).sides(sides);
+                            })), n, () -> scripts(hostPort));
+            Row.Builder row = new Row.Builder("redis", what).sides(sides)
+                    .note("server events/op: scripts the server ran per lock cycle (EVAL and EVALSHA calls, INFO "
+                            + "commandstats): a cycle's own acquire and release are two; a waiter that runs its "
+                            + "script again on a release it cannot use adds one");
             if (n == 64) {
                 row.target(Target.atLeast(Role.NATIVE, "≥ 1.00x Redisson RLock"));
             }

@@ -50,7 +50,7 @@ final class Report {
                     .append(" | ").append(targets).append(" | ").append(met).append(" |\n");
         }
         sb.append("\n## Each side\n\n");
-        sb.append("| engine | operation | side | what runs | p50 µs | p99 µs | p99.9 µs | ops/s | notifications/op | n |\n");
+        sb.append("| engine | operation | side | what runs | p50 µs | p99 µs | p99.9 µs | ops/s | server events/op | n |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             for (Stats s : r.sides().values()) {
@@ -111,7 +111,7 @@ final class Report {
                 j.key("p99Micros").number(s.p99Micros());
                 j.key("p999Micros").number(s.p999Micros());
                 j.key("perSecond").number(s.perSecond());
-                j.key("notificationsPerOp").number(s.notifications() >= 0 ? s.notifications() : null);
+                j.key("serverEventsPerOp").number(s.notifications() >= 0 ? s.notifications() : null);
                 j.close('}');
             }
             j.close('}');

@@ -13,7 +13,8 @@ import org.HdrHistogram.Histogram;
  * @param p999Micros    99.9th percentile
  * @param perSecond     operations per second: for a single client, recorded operations over the time they took
  *                      (so 1 / mean latency); under contention, cycles of all contenders per second
- * @param notifications server-side watch notifications per operation, or -1 where not measured
+ * @param notifications what the server did per operation for the waiters (the herd effect; each engine's contended
+ *                      rows say what they count), or -1 where not measured
  */
 record Stats(Role role, String label, long count, double p50Micros, double p99Micros, double p999Micros,
              double perSecond, double notifications) {

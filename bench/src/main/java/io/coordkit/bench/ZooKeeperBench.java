@@ -433,7 +433,7 @@ final class ZooKeeperBench implements EngineBench {
                                 m.release();
                             })), n, () -> notifications(server));
             Row.Builder row = new Row.Builder("zookeeper", what).sides(sides)
-                    .note("notifications/op: watch notifications the server sent per lock cycle (mntr)");
+                    .note("server events/op: watch notifications the server sent per lock cycle (mntr)");
             if (n == 64) {
                 row.target(Target.atLeast(Role.NATIVE, "≥ 1.00x Curator"));
             }

@@ -82,7 +82,7 @@ class ReportTest {
         assertThat(json).contains("\"coordkitOverNative\": 1.5,");
         assertThat(json).contains("\"coordkitOverFloor\": 0.75,");
         assertThat(json).contains("\"perSecond\": 1500,");
-        assertThat(json).contains("\"notificationsPerOp\": null");
+        assertThat(json).contains("\"serverEventsPerOp\": null");
         assertThat(json).contains("\"met\": false");
         assertThat(json).contains("\"minRatio\": 0.8333,");
         assertThat(Files.readString(dir.resolve("r.md"))).startsWith("# coordkit benchmarks");
