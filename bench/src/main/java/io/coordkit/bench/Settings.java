@@ -32,7 +32,7 @@ record Settings(String name, int warmup, Duration warmupTime, int rounds, int ba
 
     static Settings quick() {
         return new Settings("quick", 2000, Duration.ofSeconds(2), 5, 200, Duration.ofMillis(400), List.of(1, 4, 16, 64), 2, Duration.ofMillis(1500),
-                List.of(1, 100), 40, 2);
+                List.of(1, 100), 40, 1);
     }
 
     static Settings full() {
