@@ -11,9 +11,7 @@ import io.coordkit.testing.etcd.EtcdCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.support.CloseableClient;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.GetOption;
-import io.grpc.stub.StreamObserver;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -211,19 +209,7 @@ final class EtcdBench implements EngineBench {
             @Override
             public void join() throws Exception {
                 lease = client.getLeaseClient().grant(ttl.toSeconds()).get(TIMEOUT_S, TimeUnit.SECONDS).getID();
-                keepAlive = client.getLeaseClient().keepAlive(lease, new StreamObserver<>() {
-                    @Override
-                    public void onNext(LeaseKeepAliveResponse value) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                keepAlive = client.getLeaseClient().keepAlive(lease, LeaderProcess.KEEP_ALIVE_IGNORED);
                 client.getElectionClient().campaign(election, lease, bytes("standby"))
                         .thenRun(() -> elected.complete(System.nanoTime()));
                 Takeover.awaitTrue("the standby's campaign key", () -> client.getKVClient().get(candidates,

@@ -34,6 +34,21 @@ public final class LeaderProcess {
     /** The line printed once elected. */
     static final String LEADING = "LEADING";
 
+    /** For a lease kept alive by jetcd whose answers nobody reads (a takeover's leader or standby). */
+    static final StreamObserver<LeaseKeepAliveResponse> KEEP_ALIVE_IGNORED = new StreamObserver<>() {
+        @Override
+        public void onNext(LeaseKeepAliveResponse value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    };
+
     private LeaderProcess() {
     }
 
@@ -85,19 +100,7 @@ public final class LeaderProcess {
             case "jetcd" -> {
                 Client client = Client.builder().endpoints(target).build();
                 long lease = client.getLeaseClient().grant(ttl.toSeconds()).get(30, TimeUnit.SECONDS).getID();
-                client.getLeaseClient().keepAlive(lease, new StreamObserver<LeaseKeepAliveResponse>() {
-                    @Override
-                    public void onNext(LeaseKeepAliveResponse value) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                client.getLeaseClient().keepAlive(lease, KEEP_ALIVE_IGNORED);
                 client.getElectionClient().campaign(bytes("native/elections/" + election), lease, bytes(id))
                         .get(60, TimeUnit.SECONDS);
                 leading();

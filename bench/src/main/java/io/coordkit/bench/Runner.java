@@ -70,14 +70,7 @@ final class Runner {
                 total.get(v.role())[0] += sum;
             }
         }
-        Map<Role, Stats> out = new EnumMap<>(Role.class);
-        for (Variant v : variants) {
-            Histogram h = hist.get(v.role());
-            double perSecond = h.getTotalCount() * 1e9 / Math.max(1, total.get(v.role())[0]);
-            out.put(v.role(), Stats.of(v.role(), v.label(), h, perSecond, -1));
-        }
-        progress.say(what + ": " + describe(out));
-        return out;
+        return summarize(what, variants, hist, total);
     }
 
     /**
@@ -102,6 +95,12 @@ final class Runner {
                 total.get(v.role())[0] += ns;
             }
         }
+        return summarize(what, variants, hist, total);
+    }
+
+    /** @return each side's stats: its histogram, and its operations over the nanoseconds they took */
+    private Map<Role, Stats> summarize(String what, List<Variant> variants, Map<Role, Histogram> hist,
+                                       Map<Role, long[]> total) {
         Map<Role, Stats> out = new EnumMap<>(Role.class);
         for (Variant v : variants) {
             Histogram h = hist.get(v.role());
